@@ -1,0 +1,34 @@
+// Public entry of layer 0: errors, assertions, time units and byte helpers.
+export {
+  TsdbError,
+  isTsdbError,
+  InvalidError,
+  NotFoundError,
+  ConflictError,
+  LimitError,
+  UnavailableError,
+  CorruptError,
+  InternalError,
+} from "./errors.ts";
+export type { ErrorOptions } from "./errors.ts";
+export { assert } from "./assert.ts";
+export {
+  NS_PER_US,
+  NS_PER_MS,
+  NS_PER_SEC,
+  MIN_TIME_NS,
+  MAX_TIME_NS,
+  MIN_TIME_SEC,
+  MAX_TIME_SEC,
+  parsePrecision,
+  isTimeInRange,
+  toNs,
+  splitNs,
+  toTimeNs,
+  parseRfc3339,
+  formatRfc3339,
+  parseDuration,
+  SystemClock,
+} from "./time.ts";
+export type { Precision, Clock } from "./time.ts";
+export { crc32, putUvarint, getUvarint, uvarintSize, zigzag, unzigzag } from "./bytes.ts";
