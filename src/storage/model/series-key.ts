@@ -44,7 +44,7 @@ export function parseSeriesKey(key: string): { measurement: string; tags: Tag[] 
     const c = key[i]!;
     if (c === "\\" && i + 1 < key.length) {
       current += key[++i];
-    } else if (c === "," || c === "=") {
+    } else if (c === "," || (c === "=" && parts.length > 0)) {
       parts.push(current, c);
       current = "";
     } else {
