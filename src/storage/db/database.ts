@@ -1,0 +1,456 @@
+// One database: its WAL, head, segment files, series index and tombstones, and the write/flush/delete paths.
+// The only code that changes a database directory. Knows nothing of query languages or transports.
+import * as fsp from "node:fs/promises";
+import * as path from "node:path";
+import { ConflictError, InvalidError, LimitError, UnavailableError, isTsdbError, isTimeInRange } from "../../base/index.ts";
+import type { TsdbError } from "../../base/index.ts";
+import { ByteWriter } from "../codec/index.ts";
+import { Head, HeadWriter } from "../head/index.ts";
+import { FieldType, fieldTypeName } from "../model/index.ts";
+import type { WriteBatch } from "../model/index.ts";
+import { SeriesIndex } from "../series-index/index.ts";
+import type { TagMatcher } from "../series-index/index.ts";
+import { Wal } from "../wal/index.ts";
+import { flushHead } from "./flush.ts";
+import type { ResolvedOptions } from "./options.ts";
+import { Partitioning } from "./partitioning.ts";
+import { SegmentSet } from "./segment-set.ts";
+import type { Damage } from "./segment-set.ts";
+import { TombstoneSet } from "./tombstone-set.ts";
+import {
+  WAL_RECORD_TOMBSTONE,
+  WAL_RECORD_WRITE,
+  WriteRecordEncoder,
+  decodeTombstone,
+  decodeWriteRecord,
+  encodeTombstone,
+} from "./wal-record.ts";
+
+/** A point of a write batch that was not stored, with the reason. */
+export interface RejectedPoint {
+  /** Index of the point in the batch. */
+  point: number;
+  /** Source line (1-based) when the batch came from text, else 0. */
+  line: number;
+  error: TsdbError;
+}
+
+/** Outcome of a write: how many points were stored and which were rejected (InfluxDB's partial write). */
+export interface WriteResult {
+  accepted: number;
+  rejected: RejectedPoint[];
+}
+
+interface DatabaseMeta {
+  version: 1;
+  partitionDurationNs: number;
+}
+
+/**
+ * A database directory. Writes, deletes and flushes may be called concurrently; each write is applied to the
+ * head and appended to the WAL in one synchronous step, so the WAL order is the head order.
+ */
+export class Database {
+  readonly name: string;
+  readonly dir: string;
+  readonly partitioning: Partitioning;
+  readonly index: SeriesIndex;
+  readonly segments: SegmentSet;
+  readonly tombstones: TombstoneSet;
+  /** Damage found at open (torn WAL tails, bad segments); the database serves everything else. */
+  readonly damage: Damage[];
+  /** The head receiving writes. Replaced (not mutated away) on flush. */
+  active: Head;
+  /** The head being flushed, readable until its segments are registered; null when no flush runs. */
+  frozen: Head | null = null;
+
+  private readonly options: ResolvedOptions;
+  private readonly wal: Wal;
+  private readonly headWriter: HeadWriter;
+  private readonly encoder = new WriteRecordEncoder();
+  private readonly walBuffer = new ByteWriter(1 << 20);
+  private fieldTypes = new Uint8Array(256);
+  private seriesScratch = new Int32Array(1024);
+  private fieldScratch = new Uint32Array(4096);
+  private flushing: Promise<void> | null = null;
+  private ageTimer: NodeJS.Timeout | null = null;
+  private failure: Error | null = null;
+  private closed = false;
+
+  private constructor(init: {
+    name: string;
+    dir: string;
+    options: ResolvedOptions;
+    partitioning: Partitioning;
+    index: SeriesIndex;
+    segments: SegmentSet;
+    tombstones: TombstoneSet;
+    wal: Wal;
+    head: Head;
+    damage: Damage[];
+  }) {
+    this.name = init.name;
+    this.dir = init.dir;
+    this.options = init.options;
+    this.partitioning = init.partitioning;
+    this.index = init.index;
+    this.segments = init.segments;
+    this.tombstones = init.tombstones;
+    this.wal = init.wal;
+    this.active = init.head;
+    this.damage = init.damage;
+    this.headWriter = new HeadWriter(init.head, init.partitioning, (id) => this.fieldType(id));
+  }
+
+  /** Opens (creating when absent) the database in `dir`, replaying its WAL into the head. */
+  static async open(dir: string, name: string, options: ResolvedOptions): Promise<Database> {
+    await fsp.mkdir(dir, { recursive: true });
+    const meta = await loadMeta(dir, options);
+    const partitioning = new Partitioning(meta.partitionDurationNs);
+    const damage: Damage[] = [];
+    const index = await SeriesIndex.open(path.join(dir, "index"), { maxSeries: options.maxSeries });
+    const segments = await SegmentSet.open(path.join(dir, "segments"), partitioning, damage);
+    const tombstones = await TombstoneSet.open(path.join(dir, "tombstones"), damage);
+    const head = new Head();
+    const typeOf = (id: number): FieldType => index.fieldById(id).type;
+    const replayWriter = new HeadWriter(head, partitioning, typeOf);
+    const { wal, report } = await Wal.open(
+      path.join(dir, "wal"),
+      { sync: options.sync, syncIntervalMs: options.syncIntervalMs },
+      (type, payload, position) => {
+        try {
+          if (type === WAL_RECORD_WRITE) decodeWriteRecord(payload, replayWriter);
+          else if (type === WAL_RECORD_TOMBSTONE) deleteFromHead(head, partitioning, decodeTombstone(payload));
+        } catch (error) {
+          // A record that passed its CRC but does not decode is reported and skipped, not fatal (STYLE §5).
+          if (!isTsdbError(error)) throw error;
+          damage.push({ file: position.file, offset: position.offset, reason: error.message });
+        }
+      },
+    );
+    for (const d of report.damage) damage.push({ file: d.file, offset: d.offset, reason: d.reason });
+    if (!head.isEmpty()) head.firstWriteMs = options.clock.monotonicMs();
+    const db = new Database({ name, dir, options, partitioning, index, segments, tombstones, wal, head, damage });
+    db.startAgeTimer();
+    return db;
+  }
+
+  /**
+   * Stores the batch's points. Resolves once the accepted points are as durable as the sync mode promises;
+   * rejected points (type conflicts, series limit, time out of range) are reported, never thrown.
+   * Throws LimitError when the batch exceeds maxBatchPoints and UnavailableError when closed or failed.
+   * The batch must not be modified until the promise settles.
+   */
+  async write(batch: WriteBatch): Promise<WriteResult> {
+    this.assertWritable();
+    const n = batch.pointCount;
+    if (n > this.options.maxBatchPoints) {
+      throw new LimitError("STORAGE_BATCH_TOO_LARGE", `batch of ${n} points exceeds the limit of ${this.options.maxBatchPoints}`);
+    }
+    const rejected: RejectedPoint[] = [];
+    let { seriesIds, fieldIds } = this.resolveBatch(batch, rejected);
+    if (rejected.length === n) return { accepted: 0, rejected };
+    if (this.schemaGrew) {
+      // New series and fields must be durable before a WAL record refers to their ids. Other writes may run
+      // during the wait and reuse the scratch arrays, so keep copies.
+      seriesIds = seriesIds.slice();
+      fieldIds = fieldIds.slice();
+      await this.index.flushed();
+      this.assertWritable();
+    }
+    const accepted = this.appendResolved(batch, seriesIds, fieldIds);
+    const durable = this.wal.append(WAL_RECORD_WRITE, this.encoder.finish().payload);
+    try {
+      await durable;
+    } catch (error) {
+      this.failure = error as Error;
+      throw error;
+    }
+    await this.maybeFlushForMemory();
+    return { accepted, rejected };
+  }
+
+  /**
+   * Deletes points of the series matching (`measurement`, `matchers`) with startNs ≤ time ≤ endNs.
+   * Resolves once the delete is durable; the next query no longer sees the points. Returns the series count matched.
+   */
+  async delete(measurement: string | undefined, matchers: readonly TagMatcher[], startNs: bigint, endNs: bigint): Promise<number> {
+    this.assertWritable();
+    if (startNs > endNs) throw new InvalidError("STORAGE_BAD_RANGE", `delete range start ${startNs} is after end ${endNs}`);
+    const seriesIds = this.index.select(measurement, matchers, false);
+    if (seriesIds.length === 0) return 0;
+    const tombstone = { seriesIds, startNs, endNs, maxSegmentSeq: this.segments.nextSeq - 1 };
+    const payload = encodeTombstone(tombstone, new ByteWriter(64 + seriesIds.length * 3));
+    // Durable for segments first, then ordered with writes in the WAL for the head.
+    await this.tombstones.add(tombstone, payload);
+    const durable = this.wal.append(WAL_RECORD_TOMBSTONE, payload);
+    deleteFromHead(this.active, this.partitioning, tombstone);
+    if (this.frozen !== null) deleteFromHead(this.frozen, this.partitioning, tombstone);
+    await durable;
+    return seriesIds.length;
+  }
+
+  /** Writes everything in the head to segment files and truncates the WAL. Resolves when durable. */
+  async flush(): Promise<void> {
+    while (this.flushing !== null) await this.flushing;
+    if (this.active.isEmpty() || this.closed) return;
+    this.flushing = this.flushOnce().finally(() => {
+      this.flushing = null;
+    });
+    await this.flushing;
+  }
+
+  /** Flushes the head, then releases every file. Idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    if (this.ageTimer !== null) clearInterval(this.ageTimer);
+    if (this.failure === null) await this.flush().catch((error: unknown) => {
+      this.failure = error as Error;
+    });
+    this.closed = true;
+    await this.wal.close();
+    await this.tombstones.close();
+    await this.segments.close();
+    await this.index.close();
+    if (this.failure !== null) throw new UnavailableError("STORAGE_CLOSE", `database ${this.name} closed after a failure`, { cause: this.failure });
+  }
+
+  /** The FieldType of a field id (cached). */
+  fieldType(fieldId: number): FieldType {
+    const cached = this.fieldTypes[fieldId];
+    if (cached !== undefined && cached !== 0) return cached as FieldType;
+    const type = this.index.fieldById(fieldId).type;
+    this.cacheFieldType(fieldId, type);
+    return type;
+  }
+
+  /** Bytes of WAL, segment and index files. */
+  async diskBytes(): Promise<number> {
+    return this.wal.sizeBytes() + this.segments.diskBytes() + (await dirBytes(path.join(this.dir, "index")));
+  }
+
+  isClosed(): boolean {
+    return this.closed;
+  }
+
+  private async flushOnce(): Promise<void> {
+    const frozen = this.active;
+    this.active = new Head();
+    this.headWriter.setHead(this.active);
+    this.frozen = frozen;
+    // Reserved in the same tick as the swap, so a delete from now on covers these segments (maxSegmentSeq).
+    const partitions = frozen.partitionIndexes();
+    const firstSeq = this.segments.nextSeq;
+    this.segments.nextSeq += partitions.length;
+    // Rotating in the same tick as the swap: WAL files up to `walSeq` hold exactly the frozen head's records.
+    const walSeq = await this.wal.rotate();
+    await this.index.flushed();
+    await flushHead(this, frozen, partitions, firstSeq);
+    this.frozen = null;
+    await this.wal.removeUpTo(walSeq);
+  }
+
+  /**
+   * Resolves series and field ids for every point into the scratch arrays (-1 marks a rejected point) and
+   * records rejects. Sets `schemaGrew` when a series or field was created.
+   */
+  private resolveBatch(batch: WriteBatch, rejected: RejectedPoint[]): { seriesIds: Int32Array; fieldIds: Uint32Array } {
+    const n = batch.pointCount;
+    if (this.seriesScratch.length < n) this.seriesScratch = new Int32Array(n * 2);
+    if (this.fieldScratch.length < batch.valueCount) this.fieldScratch = new Uint32Array(batch.valueCount * 2);
+    const seriesIds = this.seriesScratch;
+    const fieldIds = this.fieldScratch;
+    this.schemaGrew = false;
+    let j = 0;
+    for (let i = 0; i < n; i++) {
+      const first = j;
+      while (j < batch.valueCount && batch.valuePoint[j] === i) j++;
+      let error: TsdbError | null = null;
+      if (!isTimeInRange(batch.sec[i]!, batch.nsec[i]!)) {
+        error = new InvalidError("STORAGE_TIME_RANGE", "point time is outside the int64 nanosecond range");
+      } else {
+        error = this.resolveFields(batch, i, first, j, fieldIds);
+      }
+      let seriesId = -1;
+      if (error === null) {
+        const key = batch.seriesKeys[i]!;
+        const known = this.index.findSeries(key);
+        if (known !== undefined) seriesId = known;
+        else {
+          const created = this.createSeries(key);
+          if (typeof created === "number") seriesId = created;
+          else error = created;
+        }
+      }
+      if (error !== null) rejected.push({ point: i, line: batch.lines[i]!, error });
+      seriesIds[i] = error === null ? seriesId : -1;
+    }
+    return { seriesIds: seriesIds.subarray(0, n), fieldIds: fieldIds.subarray(0, batch.valueCount) };
+  }
+
+  /** Set by resolveBatch when it created a series or field. */
+  private schemaGrew = false;
+
+  /** Resolves the field ids of values [first, end) of point i; returns the type conflict, if any. */
+  private resolveFields(batch: WriteBatch, i: number, first: number, end: number, fieldIds: Uint32Array): TsdbError | null {
+    const measurement = batch.measurements[i]!;
+    for (let k = first; k < end; k++) {
+      const type = batch.valueType[k] as FieldType;
+      const name = batch.valueField[k]!;
+      const found = this.index.findField(measurement, name);
+      if (found !== undefined) {
+        if (found.type !== type) {
+          return new ConflictError(
+            "STORAGE_FIELD_TYPE_CONFLICT",
+            `field type conflict: input field "${name}" on measurement "${measurement}" is type ${fieldTypeName(type)}, already exists as type ${fieldTypeName(found.type)}`,
+          );
+        }
+        fieldIds[k] = found.id;
+        continue;
+      }
+      const id = this.index.getOrCreateField(measurement, name, type);
+      this.cacheFieldType(id, type);
+      this.schemaGrew = true;
+      fieldIds[k] = id;
+    }
+    return null;
+  }
+
+  private createSeries(key: string): number | TsdbError {
+    try {
+      return this.index.getOrCreateSeries(key);
+    } catch (error) {
+      if (isTsdbError(error) && error.category === "limit") return error;
+      throw error;
+    }
+  }
+
+  /** Encodes the resolved points into the WAL buffer and appends them to the head, in one synchronous pass. */
+  private appendResolved(batch: WriteBatch, seriesIds: Int32Array, fieldIds: Uint32Array): number {
+    const encoder = this.encoder;
+    const writer = this.headWriter;
+    encoder.begin(this.walBuffer);
+    if (this.active.firstWriteMs < 0) this.active.firstWriteMs = this.options.clock.monotonicMs();
+    let accepted = 0;
+    let j = 0;
+    for (let i = 0; i < batch.pointCount; i++) {
+      const first = j;
+      while (j < batch.valueCount && batch.valuePoint[j] === i) j++;
+      const seriesId = seriesIds[i]!;
+      if (seriesId < 0) continue;
+      accepted++;
+      const sec = batch.sec[i]!;
+      const nsec = batch.nsec[i]!;
+      encoder.point(seriesId, sec, nsec, j - first);
+      writer.point(seriesId, sec, nsec);
+      for (let k = first; k < j; k++) {
+        const fieldId = fieldIds[k]!;
+        const type = batch.valueType[k];
+        if (type === FieldType.String) {
+          encoder.string(fieldId, batch.valueStr[k]!);
+          writer.string(fieldId, batch.valueStr[k]!);
+        } else if (Number.isNaN(batch.valueNum[k]) && (type === FieldType.Int || type === FieldType.Uint)) {
+          const big = batch.bigValue(k);
+          encoder.bigint(fieldId, big);
+          writer.bigint(fieldId, BigInt.asUintN(64, big));
+        } else {
+          encoder.number(fieldId, batch.valueNum[k]!);
+          writer.number(fieldId, batch.valueNum[k]!);
+        }
+      }
+    }
+    return accepted;
+  }
+
+  private async maybeFlushForMemory(): Promise<void> {
+    if (this.active.bytes < this.options.headBudgetBytes) return;
+    // Backpressure: while a flush runs, a writer that finds the next head full waits for it.
+    if (this.flushing !== null) await this.flushing;
+    else this.startBackgroundFlush();
+  }
+
+  private startBackgroundFlush(): void {
+    this.flush().catch((error: unknown) => {
+      // Recorded, not dropped: every later write fails with this cause until the database is reopened.
+      this.failure = error as Error;
+    });
+  }
+
+  private startAgeTimer(): void {
+    const periodMs = Math.max(100, Math.min(this.options.flushAgeMs / 4, 10_000));
+    this.ageTimer = setInterval(() => {
+      const head = this.active;
+      if (head.firstWriteMs >= 0 && this.flushing === null && this.options.clock.monotonicMs() - head.firstWriteMs >= this.options.flushAgeMs) {
+        this.startBackgroundFlush();
+      }
+    }, periodMs);
+    this.ageTimer.unref();
+  }
+
+  private assertWritable(): void {
+    if (this.closed) throw new UnavailableError("STORAGE_CLOSED", `database ${this.name} is closed`);
+    if (this.failure !== null) {
+      throw new UnavailableError("STORAGE_FAILED", `database ${this.name} refuses writes after a failure: ${this.failure.message}`, {
+        cause: this.failure,
+      });
+    }
+  }
+
+  private cacheFieldType(fieldId: number, type: FieldType): void {
+    if (fieldId >= this.fieldTypes.length) {
+      const grown = new Uint8Array(Math.max(fieldId + 1, this.fieldTypes.length * 2));
+      grown.set(this.fieldTypes);
+      this.fieldTypes = grown;
+    }
+    this.fieldTypes[fieldId] = type;
+  }
+}
+
+/** Removes a tombstone's points from a head. */
+function deleteFromHead(head: Head, partitioning: Partitioning, tombstone: { seriesIds: Uint32Array; startNs: bigint; endNs: bigint }): void {
+  const lo = [0, 0];
+  const hi = [0, 0];
+  partitioning.locate(tombstone.startNs, lo);
+  partitioning.locate(tombstone.endNs, hi);
+  for (const partition of head.partitions.values()) {
+    const p = partition.index;
+    if (p < lo[0]! || p > hi[0]!) continue;
+    const fromOff = p === lo[0] ? lo[1]! : 0;
+    const toOff = p === hi[0] ? hi[1]! : Infinity;
+    for (let i = 0; i < tombstone.seriesIds.length; i++) {
+      const series = partition.series.get(tombstone.seriesIds[i]!);
+      if (series === undefined) continue;
+      for (const column of series.columns) {
+        const removed = column.deleteRange(fromOff, toOff);
+        head.points -= removed;
+      }
+    }
+  }
+}
+
+async function loadMeta(dir: string, options: ResolvedOptions): Promise<DatabaseMeta> {
+  const file = path.join(dir, "meta.json");
+  try {
+    return JSON.parse(await fsp.readFile(file, "utf8")) as DatabaseMeta;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+  }
+  // The partition length is fixed when a database is created: existing segments depend on it.
+  const meta: DatabaseMeta = { version: 1, partitionDurationNs: options.partitionDurationNs };
+  const tmp = file + ".tmp";
+  await fsp.writeFile(tmp, JSON.stringify(meta) + "\n");
+  const handle = await fsp.open(tmp, "r+");
+  await handle.sync();
+  await handle.close();
+  await fsp.rename(tmp, file);
+  return meta;
+}
+
+async function dirBytes(dir: string): Promise<number> {
+  let total = 0;
+  for (const name of await fsp.readdir(dir).catch(() => [] as string[])) {
+    const stat = await fsp.stat(path.join(dir, name)).catch(() => null);
+    if (stat?.isFile() === true) total += stat.size;
+  }
+  return total;
+}

@@ -1,0 +1,62 @@
+// Options of an engine and its databases, with defaults and validation.
+import { InvalidError, SystemClock } from "../../base/index.ts";
+import type { Clock } from "../../base/index.ts";
+import type { SyncMode } from "../wal/index.ts";
+
+/** Options of `StorageEngine.open` (and so of `Strata.open`). Every field is optional. */
+export interface EngineOptions {
+  /** WAL durability: "always" (default) acknowledges a write only after fsync. */
+  sync?: SyncMode;
+  /** fsync period for sync "interval", in ms (default 1000). */
+  syncIntervalMs?: number;
+  /** Time partition length in ns: whole seconds, 1 s to 30 d (default 1 day). */
+  partitionDurationNs?: number;
+  /** Memory budget of one database's in-memory head in bytes; exceeding it triggers a flush (default 256 MiB). */
+  headBudgetBytes?: number;
+  /** Flush the head once its oldest unflushed write is this old, in ms (default 10 minutes). */
+  flushAgeMs?: number;
+  /** Series cardinality limit per database (default 1,000,000; 0 = unlimited). */
+  maxSeries?: number;
+  /** Create a database on its first write (default true); otherwise writes to unknown databases fail. */
+  autoCreateDatabases?: boolean;
+  /** Largest write batch in points (default 1,000,000); larger batches fail with a limit error. */
+  maxBatchPoints?: number;
+  /** Cap on points a single query may read (default 100,000,000). */
+  maxQueryPoints?: number;
+  /** Cap on series a single query may touch (default 1,000,000). */
+  maxQuerySeries?: number;
+  /** Time source; tests inject a fake one. */
+  clock?: Clock;
+}
+
+/** EngineOptions with every default applied. */
+export type ResolvedOptions = Required<EngineOptions>;
+
+const DAY_NS = 86_400_000_000_000;
+
+/** Applies defaults and validates; throws InvalidError (STORAGE_BAD_OPTION) naming the option. */
+export function resolveOptions(options: EngineOptions = {}): ResolvedOptions {
+  const resolved: ResolvedOptions = {
+    sync: options.sync ?? "always",
+    syncIntervalMs: options.syncIntervalMs ?? 1000,
+    partitionDurationNs: options.partitionDurationNs ?? DAY_NS,
+    headBudgetBytes: options.headBudgetBytes ?? 256 * 1024 * 1024,
+    flushAgeMs: options.flushAgeMs ?? 10 * 60 * 1000,
+    maxSeries: options.maxSeries ?? 1_000_000,
+    autoCreateDatabases: options.autoCreateDatabases ?? true,
+    maxBatchPoints: options.maxBatchPoints ?? 1_000_000,
+    maxQueryPoints: options.maxQueryPoints ?? 100_000_000,
+    maxQuerySeries: options.maxQuerySeries ?? 1_000_000,
+    clock: options.clock ?? new SystemClock(),
+  };
+  if (!["always", "interval", "never"].includes(resolved.sync)) bad("sync", `"${String(resolved.sync)}" is not always, interval or never`);
+  for (const key of ["syncIntervalMs", "headBudgetBytes", "flushAgeMs", "maxBatchPoints", "maxQueryPoints", "maxQuerySeries"] as const) {
+    if (!Number.isFinite(resolved[key]) || resolved[key] <= 0) bad(key, `${resolved[key]} must be a positive number`);
+  }
+  if (!Number.isInteger(resolved.maxSeries) || resolved.maxSeries < 0) bad("maxSeries", `${resolved.maxSeries} must be a non-negative integer`);
+  return resolved;
+}
+
+function bad(option: string, reason: string): never {
+  throw new InvalidError("STORAGE_BAD_OPTION", `invalid option ${option}: ${reason}`);
+}

@@ -1,0 +1,72 @@
+// Durable deletes that apply to segment files at read time, until compaction rewrites the segments.
+// Stored in their own never-truncated log (the WAL record format), replayed at open.
+import { isTsdbError } from "../../base/index.ts";
+import { Wal } from "../wal/index.ts";
+import type { Damage } from "./segment-set.ts";
+import { WAL_RECORD_TOMBSTONE, decodeTombstone } from "./wal-record.ts";
+import type { Tombstone } from "./wal-record.ts";
+
+/** The tombstones of one database. `add` is durable before it resolves. */
+export class TombstoneSet {
+  private readonly log: Wal;
+  private readonly list: Tombstone[];
+
+  private constructor(log: Wal, list: Tombstone[]) {
+    this.log = log;
+    this.list = list;
+  }
+
+  static async open(dir: string, damage: Damage[]): Promise<TombstoneSet> {
+    const list: Tombstone[] = [];
+    const { wal, report } = await Wal.open(dir, { sync: "always" }, (type, payload, position) => {
+      if (type !== WAL_RECORD_TOMBSTONE) return;
+      try {
+        list.push(decodeTombstone(payload));
+      } catch (error) {
+        // Reported as damage; the other tombstones still apply.
+        if (!isTsdbError(error)) throw error;
+        damage.push({ file: position.file, offset: position.offset, reason: error.message });
+      }
+    });
+    for (const d of report.damage) damage.push({ file: d.file, offset: d.offset, reason: d.reason });
+    return new TombstoneSet(wal, list);
+  }
+
+  /** Persists (fsync) and activates a tombstone. */
+  async add(tombstone: Tombstone, payload: Uint8Array): Promise<void> {
+    await this.log.append(WAL_RECORD_TOMBSTONE, payload);
+    this.list.push(tombstone);
+  }
+
+  /** Tombstones covering `seriesId` in a segment with sequence `segmentSeq`; usually empty. */
+  forSeries(seriesId: number, segmentSeq: number): Tombstone[] {
+    if (this.list.length === 0) return EMPTY;
+    let found: Tombstone[] | null = null;
+    for (const tombstone of this.list) {
+      if (segmentSeq > tombstone.maxSegmentSeq || !containsSorted(tombstone.seriesIds, seriesId)) continue;
+      (found ??= []).push(tombstone);
+    }
+    return found ?? EMPTY;
+  }
+
+  get size(): number {
+    return this.list.length;
+  }
+
+  async close(): Promise<void> {
+    await this.log.close();
+  }
+}
+
+const EMPTY: Tombstone[] = [];
+
+function containsSorted(ids: Uint32Array, id: number): boolean {
+  let lo = 0;
+  let hi = ids.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (ids[mid]! < id) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < ids.length && ids[lo] === id;
+}

@@ -1,0 +1,189 @@
+// One in-memory column of the head: the points of one series field within one time partition.
+// Append-only typed arrays grown by doubling; sorting and last-write-wins dedupe happen lazily on read.
+import { FieldType } from "../model/index.ts";
+import type { ColumnValues } from "../model/index.ts";
+
+const INITIAL_CAPACITY = 64;
+/** Bytes the head accounts per stored point: an f64 offset and an f64 value (strings add their length). */
+export const HEAD_POINT_BYTES = 16;
+
+/**
+ * Points of one (partition, series, field), as offsets in ns from the partition start and values in the
+ * shared ColumnValues representation. Mutated only by the engine's single write path; readers take
+ * `sortedView()`, whose arrays are never modified afterwards (appends go past its length or to new arrays).
+ */
+export class HeadColumn {
+  readonly type: FieldType;
+  /** Offsets, in ns from the partition start, in append order; valid up to `length`. */
+  offsets: Float64Array;
+  /** Values aligned with offsets. Int/Uint columns switch to BigInt64Array/BigUint64Array on the first unsafe value. */
+  values: ColumnValues;
+  length: number;
+  /** True while offsets are strictly increasing (no sort or dedupe needed on read). */
+  sorted: boolean;
+
+  constructor(type: FieldType) {
+    this.type = type;
+    this.offsets = new Float64Array(INITIAL_CAPACITY);
+    this.values = type === FieldType.String ? [] : new Float64Array(INITIAL_CAPACITY);
+    this.length = 0;
+    this.sorted = true;
+  }
+
+  /** Appends a numeric value (float, bool 0/1, safe int/uint). Returns bytes added to the head. */
+  appendNumber(off: number, value: number): number {
+    const n = this.length;
+    if (n > 0 && this.sorted && off <= this.offsets[n - 1]!) {
+      if (off === this.offsets[n - 1]) return this.overwriteLast(value);
+      this.sorted = false;
+    }
+    if (n === this.offsets.length) this.grow();
+    this.offsets[n] = off;
+    const values = this.values;
+    if (values instanceof Float64Array) values[n] = value;
+    else if (values instanceof BigInt64Array || values instanceof BigUint64Array) values[n] = BigInt(value);
+    this.length = n + 1;
+    return HEAD_POINT_BYTES;
+  }
+
+  /** Appends an int/uint beyond ±2^53, switching the column to its bigint representation. */
+  appendBig(off: number, value: bigint): number {
+    if (this.values instanceof Float64Array) this.toBigColumn();
+    const n = this.length;
+    if (n > 0 && this.sorted && off <= this.offsets[n - 1]!) {
+      if (off === this.offsets[n - 1]) {
+        (this.values as BigInt64Array)[n - 1] = value;
+        return 0;
+      }
+      this.sorted = false;
+    }
+    if (n === this.offsets.length) this.grow();
+    this.offsets[n] = off;
+    (this.values as BigInt64Array | BigUint64Array)[n] = value as never;
+    this.length = n + 1;
+    return HEAD_POINT_BYTES;
+  }
+
+  /** Appends a string value. */
+  appendString(off: number, value: string): number {
+    const n = this.length;
+    const strings = this.values as string[];
+    if (n > 0 && this.sorted && off <= this.offsets[n - 1]!) {
+      if (off === this.offsets[n - 1]) {
+        strings[n - 1] = value;
+        return value.length * 2;
+      }
+      this.sorted = false;
+    }
+    if (n === this.offsets.length) this.grow();
+    this.offsets[n] = off;
+    strings[n] = value;
+    this.length = n + 1;
+    return HEAD_POINT_BYTES + value.length * 2;
+  }
+
+  /**
+   * Sorts by offset and keeps the last-appended value for equal offsets (last write wins). Replaces the
+   * arrays rather than reordering them in place, so views handed to running scans stay consistent.
+   */
+  normalize(): void {
+    if (this.sorted) return;
+    const n = this.length;
+    const order = new Uint32Array(n);
+    for (let i = 0; i < n; i++) order[i] = i;
+    const offsets = this.offsets;
+    // Stable by append index so that among equal offsets the last appended sorts last.
+    order.sort((a, b) => offsets[a]! - offsets[b]! || a - b);
+    const newOffsets = new Float64Array(Math.max(INITIAL_CAPACITY, n));
+    const newValues = this.allocValues(newOffsets.length);
+    let m = 0;
+    for (let k = 0; k < n; k++) {
+      const i = order[k]!;
+      const next = order[k + 1];
+      if (next !== undefined && offsets[next] === offsets[i]) continue; // a later write of the same time wins
+      newOffsets[m] = offsets[i]!;
+      copyValue(this.values, i, newValues, m);
+      m++;
+    }
+    this.offsets = newOffsets;
+    this.values = newValues;
+    this.length = m;
+    this.sorted = true;
+  }
+
+  /**
+   * Removes points with lo ≤ offset ≤ hi. Returns how many were removed. Builds new arrays (see normalize).
+   */
+  deleteRange(lo: number, hi: number): number {
+    this.normalize();
+    const n = this.length;
+    let first = lowerBound(this.offsets, 0, n, lo);
+    let end = lowerBound(this.offsets, first, n, hi + 1);
+    if (hi === Infinity) end = n;
+    if (lo === -Infinity) first = 0;
+    const removed = end - first;
+    if (removed === 0) return 0;
+    const newOffsets = new Float64Array(Math.max(INITIAL_CAPACITY, n - removed));
+    const newValues = this.allocValues(newOffsets.length);
+    let m = 0;
+    for (let i = 0; i < n; i++) {
+      if (i >= first && i < end) continue;
+      newOffsets[m] = this.offsets[i]!;
+      copyValue(this.values, i, newValues, m);
+      m++;
+    }
+    this.offsets = newOffsets;
+    this.values = newValues;
+    this.length = m;
+    return removed;
+  }
+
+  private overwriteLast(value: number): number {
+    const values = this.values;
+    const n = this.length - 1;
+    if (values instanceof Float64Array) values[n] = value;
+    else if (values instanceof BigInt64Array || values instanceof BigUint64Array) values[n] = BigInt(value);
+    return 0;
+  }
+
+  private allocValues(capacity: number): ColumnValues {
+    const values = this.values;
+    if (values instanceof Float64Array) return new Float64Array(capacity);
+    if (values instanceof BigInt64Array) return new BigInt64Array(capacity);
+    if (values instanceof BigUint64Array) return new BigUint64Array(capacity);
+    return [];
+  }
+
+  private grow(): void {
+    const capacity = this.offsets.length * 2;
+    const offsets = new Float64Array(capacity);
+    offsets.set(this.offsets);
+    this.offsets = offsets;
+    const values = this.values;
+    if (Array.isArray(values)) return;
+    const next = this.allocValues(capacity) as Float64Array;
+    next.set(values as Float64Array);
+    this.values = next;
+  }
+
+  private toBigColumn(): void {
+    const from = this.values as Float64Array;
+    const to = this.type === FieldType.Uint ? new BigUint64Array(from.length) : new BigInt64Array(from.length);
+    for (let i = 0; i < this.length; i++) to[i] = BigInt(from[i]!);
+    this.values = to;
+  }
+}
+
+function copyValue(from: ColumnValues, i: number, to: ColumnValues, j: number): void {
+  (to as Float64Array)[j] = (from as Float64Array)[i]!;
+}
+
+/** First index in [lo, hi) whose offset is ≥ target (offsets sorted ascending). */
+export function lowerBound(offsets: Float64Array, lo: number, hi: number, target: number): number {
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (offsets[mid]! < target) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

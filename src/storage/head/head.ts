@@ -1,0 +1,88 @@
+// The in-memory head: recent points by partition → series → field, in HeadColumns.
+// Knows nothing of files; the database decides when to freeze and flush it.
+import type { FieldType } from "../model/index.ts";
+import { HeadColumn } from "./head-column.ts";
+
+/** The fields of one series within one partition. Few fields per series, so a linear scan beats a Map. */
+export class HeadSeries {
+  readonly seriesId: number;
+  readonly fieldIds: number[] = [];
+  readonly columns: HeadColumn[] = [];
+
+  constructor(seriesId: number) {
+    this.seriesId = seriesId;
+  }
+
+  /** The column of `fieldId`, created with `type` when absent. */
+  column(fieldId: number, type: FieldType): HeadColumn {
+    const ids = this.fieldIds;
+    for (let i = 0; i < ids.length; i++) if (ids[i] === fieldId) return this.columns[i]!;
+    const column = new HeadColumn(type);
+    ids.push(fieldId);
+    this.columns.push(column);
+    return column;
+  }
+
+  findColumn(fieldId: number): HeadColumn | undefined {
+    const ids = this.fieldIds;
+    for (let i = 0; i < ids.length; i++) if (ids[i] === fieldId) return this.columns[i];
+    return undefined;
+  }
+}
+
+/** The series of one time partition held in the head. */
+export class HeadPartition {
+  /** Partition index: floor(time / partition duration). */
+  readonly index: number;
+  readonly series = new Map<number, HeadSeries>();
+
+  constructor(index: number) {
+    this.index = index;
+  }
+
+  seriesOf(seriesId: number): HeadSeries {
+    let series = this.series.get(seriesId);
+    if (series === undefined) {
+      series = new HeadSeries(seriesId);
+      this.series.set(seriesId, series);
+    }
+    return series;
+  }
+}
+
+/**
+ * A generation of in-memory points. The database appends to the active head; on flush it freezes it
+ * (no more appends), writes its partitions to segment files, then drops it. Byte and point counts
+ * are estimates used for the memory budget.
+ */
+export class Head {
+  readonly partitions = new Map<number, HeadPartition>();
+  /** Estimated bytes held (see HEAD_POINT_BYTES). */
+  bytes = 0;
+  /** Points appended (overwrites of the last point included). */
+  points = 0;
+  /** Monotonic ms of the first append, or -1 while empty; drives flush-by-age. */
+  firstWriteMs = -1;
+
+  partition(index: number): HeadPartition {
+    let partition = this.partitions.get(index);
+    if (partition === undefined) {
+      partition = new HeadPartition(index);
+      this.partitions.set(index, partition);
+    }
+    return partition;
+  }
+
+  findSeries(partitionIndex: number, seriesId: number): HeadSeries | undefined {
+    return this.partitions.get(partitionIndex)?.series.get(seriesId);
+  }
+
+  isEmpty(): boolean {
+    return this.points === 0;
+  }
+
+  /** Partition indexes held, ascending. */
+  partitionIndexes(): number[] {
+    return [...this.partitions.keys()].sort((a, b) => a - b);
+  }
+}
