@@ -32,3 +32,5 @@ export {
 } from "./time.ts";
 export type { Precision, Clock } from "./time.ts";
 export { crc32, putUvarint, getUvarint, uvarintSize, zigzag, unzigzag } from "./bytes.ts";
+export { SafeRegex } from "./regex/index.ts";
+export type { SafeRegexOptions } from "./regex/index.ts";
