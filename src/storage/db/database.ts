@@ -244,8 +244,15 @@ export class Database {
     this.segments.nextSeq += partitions.length;
     // Rotating in the same tick as the swap: WAL files up to `walSeq` hold exactly the frozen head's records.
     const walSeq = await this.wal.rotate();
-    await this.index.flushed();
-    await flushHead(this, frozen, partitions, firstSeq);
+    try {
+      await this.index.flushed();
+      await flushHead(this, frozen, partitions, firstSeq);
+    } catch (error) {
+      // The frozen head stays readable and its WAL files stay on disk, so a reopen recovers it; until then the
+      // database refuses writes rather than risk acknowledging data a later flush would skip.
+      this.failure = error as Error;
+      throw error;
+    }
     this.frozen = null;
     await this.wal.removeUpTo(walSeq);
   }

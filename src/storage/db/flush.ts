@@ -1,19 +1,33 @@
 // Writes a frozen head to one segment file per partition and registers the new files for reads.
+import { MIN_TIME_NS } from "../../base/index.ts";
 import { SegmentReader, SegmentWriter } from "../segment/index.ts";
 import type { Head } from "../head/index.ts";
-import type { Database } from "./database.ts";
+import type { SeriesIndex } from "../series-index/index.ts";
+import type { Partitioning } from "./partitioning.ts";
+import type { SegmentSet } from "./segment-set.ts";
+
+/** What a flush needs of its database (kept narrow so database.ts and this file do not import each other). */
+export interface FlushTarget {
+  readonly segments: SegmentSet;
+  readonly partitioning: Partitioning;
+  readonly index: SeriesIndex;
+}
 
 /**
  * Flushes `head` (no longer appended to) into segments numbered firstSeq, firstSeq + 1, ... in the order of
  * `partitions`. Each file is durable (fsync + rename + directory fsync) before it becomes readable.
  */
-export async function flushHead(db: Database, head: Head, partitions: readonly number[], firstSeq: number): Promise<void> {
+export async function flushHead(db: FlushTarget, head: Head, partitions: readonly number[], firstSeq: number): Promise<void> {
   for (let i = 0; i < partitions.length; i++) {
     const partition = head.partitions.get(partitions[i]!);
     if (partition === undefined) continue;
     const seq = firstSeq + i;
     const file = db.segments.pathFor(seq);
-    const writer = await SegmentWriter.create(file, db.partitioning.startNs(partition.index), db.partitioning.durationNs);
+    // The first partition starts before -2^63 ns, which a segment header cannot hold: it records the clamped
+    // start, which still locates the same partition; offsets stay relative to the true start (docs/rfc/0003).
+    const startNs = db.partitioning.startNs(partition.index);
+    const headerStartNs = startNs < MIN_TIME_NS ? MIN_TIME_NS : startNs;
+    const writer = await SegmentWriter.create(file, headerStartNs, db.partitioning.durationNs);
     let points = 0;
     try {
       const seriesIds = [...partition.series.keys()].sort((a, b) => a - b);

@@ -49,7 +49,8 @@ export function executeQuery(db: Database, query: NativeQuery, nowNs: bigint, li
   if (widthNs !== undefined && !aggregated) throw new InvalidError("STORAGE_BAD_QUERY", "groupBy.time needs an aggregate");
   if (widthNs !== undefined && widthNs <= 0n) throw new InvalidError("STORAGE_BAD_QUERY", "groupBy.time must be positive");
   const startNs = query.start === undefined ? MIN_TIME_NS : toTime(query.start, "start");
-  let endNs = query.end === undefined ? MAX_TIME_NS : toTime(query.end, "end");
+  // Without an end, the range includes the largest int64 time (end is exclusive).
+  let endNs = query.end === undefined ? MAX_TIME_NS + 1n : toTime(query.end, "end");
   if (widthNs !== undefined) {
     if (query.start === undefined) throw new InvalidError("STORAGE_BAD_QUERY", "groupBy.time needs a start time");
     if (query.end === undefined) endNs = nowNs + 1n;

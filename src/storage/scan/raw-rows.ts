@@ -5,6 +5,8 @@ import type { ColumnValues } from "../model/index.ts";
 import type { ColumnVisitor } from "./column-scan.ts";
 import type { FieldCondition } from "./query-types.ts";
 
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
 /** Rows of one series or group: time as (partition, offset) plus one value per field, null where absent. */
 export class RowSet {
   partitions: number[] = [];
@@ -47,7 +49,9 @@ export class PointCollector implements ColumnVisitor {
       this.partitions.push(partition);
       this.offsets.push(offsets[i]!);
       const v = values[i]!;
-      this.values.push(this.isBool ? v === 1 : v);
+      // Bigint columns hold every value as bigint; results use numbers wherever they are exact.
+      if (typeof v === "bigint") this.values.push(v >= -MAX_SAFE && v <= MAX_SAFE ? Number(v) : v);
+      else this.values.push(this.isBool ? v === 1 : v);
     }
   }
 }
