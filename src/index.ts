@@ -20,4 +20,14 @@ export type {
   DatabaseStats,
 } from "./storage/index.ts";
 export type { PointInput, FieldValue } from "./ingest/index.ts";
-export { TsdbError, isTsdbError, InvalidError, NotFoundError, ConflictError, LimitError, UnavailableError, CorruptError, InternalError } from "./base/index.ts";
+export {
+  TsdbError,
+  isTsdbError,
+  InvalidError,
+  NotFoundError,
+  ConflictError,
+  LimitError,
+  UnavailableError,
+  CorruptError,
+  InternalError,
+} from "./base/index.ts";

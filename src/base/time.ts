@@ -33,7 +33,8 @@ const PRECISION_ALIASES: Record<string, Precision> = {
 export function parsePrecision(text: string | undefined): Precision {
   if (text === undefined || text === "") return "ns";
   const precision = PRECISION_ALIASES[text];
-  if (precision === undefined) throw new InvalidError("BASE_BAD_PRECISION", `unknown precision "${text}": use ns, us, ms or s`);
+  if (precision === undefined)
+    throw new InvalidError("BASE_BAD_PRECISION", `unknown precision "${text}": use ns, us, ms or s`);
   return precision;
 }
 
@@ -81,7 +82,8 @@ export function toTimeNs(value: bigint | number | string | Date): bigint {
 }
 
 function checkRange(ns: bigint): bigint {
-  if (ns < MIN_TIME_NS || ns > MAX_TIME_NS) throw new InvalidError("BASE_BAD_TIME", `time ${ns} is outside the int64 nanosecond range`);
+  if (ns < MIN_TIME_NS || ns > MAX_TIME_NS)
+    throw new InvalidError("BASE_BAD_TIME", `time ${ns} is outside the int64 nanosecond range`);
   return ns;
 }
 

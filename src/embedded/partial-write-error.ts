@@ -24,8 +24,14 @@ export class PartialWriteError extends InvalidError {
 
   constructor(accepted: number, rejections: WriteRejection[]) {
     const first = rejections[0]!;
-    const where = first.line > 0 ? `line ${first.line}${first.column > 0 ? ` column ${first.column}` : ""}` : `point ${first.point}`;
-    super("INGEST_PARTIAL_WRITE", `partial write: ${first.message} (${where}); dropped=${rejections.length} accepted=${accepted}`);
+    const where =
+      first.line > 0
+        ? `line ${first.line}${first.column > 0 ? ` column ${first.column}` : ""}`
+        : `point ${first.point}`;
+    super(
+      "INGEST_PARTIAL_WRITE",
+      `partial write: ${first.message} (${where}); dropped=${rejections.length} accepted=${accepted}`,
+    );
     this.accepted = accepted;
     this.rejections = rejections;
   }

@@ -53,7 +53,11 @@ export class Strata {
    * mode. When some lines or points are bad, the valid ones are stored and then PartialWriteError is thrown
    * listing every rejection with its line, column and reason (InfluxDB's partial write).
    */
-  async write(db: string, data: string | Uint8Array | readonly PointInput[], options: WriteOptions = {}): Promise<WriteReport> {
+  async write(
+    db: string,
+    data: string | Uint8Array | readonly PointInput[],
+    options: WriteOptions = {},
+  ): Promise<WriteReport> {
     const batch = new WriteBatch();
     const rejections: WriteRejection[] = [];
     this.engine.options.clock.now(this.now);
@@ -64,14 +68,21 @@ export class Strata {
         defaultSec: this.now[0]!,
         defaultNsec: this.now[1]!,
       });
-      for (const e of report.errors) rejections.push({ line: e.line, column: e.column, point: -1, code: "INGEST_BAD_LINE", message: e.message });
+      for (const e of report.errors)
+        rejections.push({ line: e.line, column: e.column, point: -1, code: "INGEST_BAD_LINE", message: e.message });
     } else {
       appendPoints(data, batch, this.now[0]!, this.now[1]!);
     }
     let result: WriteResult = { accepted: 0, rejected: [] };
     if (batch.pointCount > 0) result = await this.engine.write(db, batch);
     for (const r of result.rejected) {
-      rejections.push({ line: r.line, column: 0, point: r.line > 0 ? -1 : r.point, code: r.error.code, message: r.error.message });
+      rejections.push({
+        line: r.line,
+        column: 0,
+        point: r.line > 0 ? -1 : r.point,
+        code: r.error.code,
+        message: r.error.message,
+      });
     }
     if (rejections.length > 0) {
       rejections.sort((a, b) => a.line - b.line || a.point - b.point);

@@ -2,7 +2,15 @@
 // The facade every higher layer (embedded API, server, cluster replicas) drives.
 import * as fsp from "node:fs/promises";
 import * as path from "node:path";
-import { InvalidError, NotFoundError, UnavailableError, MAX_TIME_NS, MIN_TIME_NS, toNs, toTimeNs } from "../base/index.ts";
+import {
+  InvalidError,
+  NotFoundError,
+  UnavailableError,
+  MAX_TIME_NS,
+  MIN_TIME_NS,
+  toNs,
+  toTimeNs,
+} from "../base/index.ts";
 import { Database, resolveOptions } from "./db/index.ts";
 import type { EngineOptions, ResolvedOptions, WriteResult } from "./db/index.ts";
 import { fieldTypeName, parseSeriesKey } from "./model/index.ts";
@@ -98,7 +106,8 @@ export class StorageEngine {
     if (pending === undefined) {
       checkDatabaseName(name);
       const dir = path.join(this.dir, DATA_DIR, encodeURIComponent(name));
-      if (!create && !(await exists(dir))) throw new NotFoundError("STORAGE_DB_NOT_FOUND", `database not found: ${name}`);
+      if (!create && !(await exists(dir)))
+        throw new NotFoundError("STORAGE_DB_NOT_FOUND", `database not found: ${name}`);
       pending = Database.open(dir, name, this.options);
       this.open.set(name, pending);
       pending.catch(() => this.open.delete(name));
@@ -148,7 +157,11 @@ export class StorageEngine {
   /** Values of one tag key in a measurement, sorted. */
   async tagValues(name: string, measurement: string, key: string, where: TagMatcher[] = []): Promise<string[]> {
     const db = await this.getDatabase(name);
-    return db.index.tagValues(measurement, key, where.length === 0 ? undefined : db.index.select(measurement, where, false));
+    return db.index.tagValues(
+      measurement,
+      key,
+      where.length === 0 ? undefined : db.index.select(measurement, where, false),
+    );
   }
 
   /** Field keys of a measurement with their types, sorted by name. */
@@ -161,7 +174,11 @@ export class StorageEngine {
    * Series keys matching the selector, sorted. With a time range, only series holding data in a partition
    * overlapping it (partition granularity, as InfluxDB's SHOW SERIES works per shard).
    */
-  async series(name: string, selector: SeriesSelector = {}, range: TimeRange = {}): Promise<Array<{ key: string; measurement: string; tags: Record<string, string> }>> {
+  async series(
+    name: string,
+    selector: SeriesSelector = {},
+    range: TimeRange = {},
+  ): Promise<Array<{ key: string; measurement: string; tags: Record<string, string> }>> {
     const db = await this.getDatabase(name);
     let ids = Array.from(db.index.select(selector.measurement, selector.where ?? [], selector.anchored ?? false));
     if (range.start !== undefined || range.end !== undefined) {
@@ -213,7 +230,8 @@ export class StorageEngine {
   /** Damage found when databases were opened (torn WAL tails, unreadable segments), by database. */
   async damage(): Promise<Array<{ database: string; file: string; offset: number; reason: string }>> {
     const out: Array<{ database: string; file: string; offset: number; reason: string }> = [];
-    for (const name of this.databases()) for (const d of (await this.getDatabase(name)).damage) out.push({ database: name, ...d });
+    for (const name of this.databases())
+      for (const d of (await this.getDatabase(name)).damage) out.push({ database: name, ...d });
     return out;
   }
 
@@ -221,12 +239,12 @@ export class StorageEngine {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    let failure: unknown = null;
+    let failure: Error | null = null;
     for (const pending of this.open.values()) {
       try {
         await (await pending).close();
       } catch (error) {
-        failure ??= error;
+        failure ??= error as Error;
       }
     }
     this.open.clear();
@@ -263,9 +281,18 @@ function seriesInRange(db: Database, range: TimeRange): Set<number> {
 }
 
 function checkDatabaseName(name: string): void {
-  // eslint-disable-next-line no-control-regex
-  if (typeof name !== "string" || name === "" || name === "." || name === ".." || name.length > 255 || /[\u0000-\u001f/\\]/.test(name)) {
-    throw new InvalidError("STORAGE_BAD_DB_NAME", `invalid database name ${JSON.stringify(name)}: 1-255 characters, no slashes or control characters`);
+  if (
+    typeof name !== "string" ||
+    name === "" ||
+    name === "." ||
+    name === ".." ||
+    name.length > 255 ||
+    /[\u0000-\u001f/\\]/.test(name)
+  ) {
+    throw new InvalidError(
+      "STORAGE_BAD_DB_NAME",
+      `invalid database name ${JSON.stringify(name)}: 1-255 characters, no slashes or control characters`,
+    );
   }
 }
 

@@ -36,7 +36,10 @@ function rows(result: Awaited<ReturnType<Strata["query"]>>, series = 0): Array<[
 describe("engine writes and reads", () => {
   it("reads back line protocol with every field type", async () => {
     await withDb(async (db) => {
-      await db.write("db", 'm,host=a f=1.5,i=-3i,u=7u,b=true,s="hi" 1000\nm,host=a f=2.5,i=4i,u=8u,b=false,s="yo" 2000');
+      await db.write(
+        "db",
+        'm,host=a f=1.5,i=-3i,u=7u,b=true,s="hi" 1000\nm,host=a f=2.5,i=4i,u=8u,b=false,s="yo" 2000',
+      );
       const result = await db.query("db", { measurement: "m", fields: ["f", "i", "u", "b", "s"] });
       assert.deepEqual(rows(result), [
         ["1000", 1.5, -3, 7, true, "hi"],
@@ -51,7 +54,10 @@ describe("engine writes and reads", () => {
       await db.write("db", times.map((t, i) => `m v=${i} ${t}`).join("\n"));
       const check = async () => {
         const result = await db.query("db", { measurement: "m" });
-        assert.deepEqual(rows(result).map((r) => r[0]), times);
+        assert.deepEqual(
+          rows(result).map((r) => r[0]),
+          times,
+        );
       };
       await check();
       await db.flush();
@@ -62,14 +68,26 @@ describe("engine writes and reads", () => {
   it("accepts out-of-order writes and lets the last write win, in the head and across flushes", async () => {
     await withDb(async (db) => {
       await db.write("db", "m v=3 3000\nm v=1 1000\nm v=2 2000\nm v=10 1000");
-      assert.deepEqual(rows(await db.query("db", { measurement: "m" })), [["1000", 10], ["2000", 2], ["3000", 3]]);
+      assert.deepEqual(rows(await db.query("db", { measurement: "m" })), [
+        ["1000", 10],
+        ["2000", 2],
+        ["3000", 3],
+      ]);
       await db.flush();
       await db.write("db", "m v=20 2000");
-      assert.deepEqual(rows(await db.query("db", { measurement: "m" })), [["1000", 10], ["2000", 20], ["3000", 3]]);
+      assert.deepEqual(rows(await db.query("db", { measurement: "m" })), [
+        ["1000", 10],
+        ["2000", 20],
+        ["3000", 3],
+      ]);
       await db.flush();
       await db.write("db", "m v=30 3000");
       await db.flush();
-      assert.deepEqual(rows(await db.query("db", { measurement: "m" })), [["1000", 10], ["2000", 20], ["3000", 30]]);
+      assert.deepEqual(rows(await db.query("db", { measurement: "m" })), [
+        ["1000", 10],
+        ["2000", 20],
+        ["3000", 30],
+      ]);
     });
   });
 
@@ -90,16 +108,22 @@ describe("engine writes and reads", () => {
 
   it("applies the valid lines of a batch and reports the bad ones with line numbers", async () => {
     await withDb(async (db) => {
-      await assert.rejects(db.write("db", "m v=1 1\nm v= 2\nm v=3 3\nm v=\"str\" 4"), (error: unknown) => {
+      await assert.rejects(db.write("db", 'm v=1 1\nm v= 2\nm v=3 3\nm v="str" 4'), (error: unknown) => {
         assert.ok(error instanceof PartialWriteError);
         assert.equal(error.accepted, 2);
-        assert.deepEqual(error.rejections.map((r) => [r.line, r.code]), [
-          [2, "INGEST_BAD_LINE"],
-          [4, "STORAGE_FIELD_TYPE_CONFLICT"],
-        ]);
+        assert.deepEqual(
+          error.rejections.map((r) => [r.line, r.code]),
+          [
+            [2, "INGEST_BAD_LINE"],
+            [4, "STORAGE_FIELD_TYPE_CONFLICT"],
+          ],
+        );
         return true;
       });
-      assert.deepEqual(rows(await db.query("db", { measurement: "m" })), [["1", 1], ["3", 3]]);
+      assert.deepEqual(rows(await db.query("db", { measurement: "m" })), [
+        ["1", 1],
+        ["3", 3],
+      ]);
     });
   });
 
@@ -109,7 +133,10 @@ describe("engine writes and reads", () => {
         await assert.rejects(db.write("db", "m,h=a v=1 1\nm,h=b v=1 1\nm,h=c v=1 1\nm,h=a v=2 2"), (error: unknown) => {
           assert.ok(error instanceof PartialWriteError);
           assert.equal(error.accepted, 3);
-          assert.deepEqual(error.rejections.map((r) => r.code), ["STORAGE_SERIES_LIMIT"]);
+          assert.deepEqual(
+            error.rejections.map((r) => r.code),
+            ["STORAGE_SERIES_LIMIT"],
+          );
           return true;
         });
       },
@@ -140,15 +167,25 @@ describe("engine deletes", () => {
       await db.write("db", "m,h=a v=1 1000\nm,h=a v=2 2000\nm,h=b v=3 2000");
       await db.flush();
       await db.write("db", "m,h=a v=4 3000");
-      const deleted = await db.delete("db", { measurement: "m", where: [{ key: "h", op: "=", value: "a" }] }, { start: 1500n, end: 3000n });
+      const deleted = await db.delete(
+        "db",
+        { measurement: "m", where: [{ key: "h", op: "=", value: "a" }] },
+        { start: 1500n, end: 3000n },
+      );
       assert.equal(deleted, 1);
       assert.deepEqual(rows(await db.query("db", { measurement: "m", groupBy: { tags: ["h"] } })), [["1000", 1]]);
       await db.write("db", "m,h=a v=5 2000");
       const result = await db.query("db", { measurement: "m", groupBy: { tags: ["h"] } });
-      assert.deepEqual(rows(result, 0), [["1000", 1], ["2000", 5]]);
+      assert.deepEqual(rows(result, 0), [
+        ["1000", 1],
+        ["2000", 5],
+      ]);
       assert.deepEqual(rows(result, 1), [["2000", 3]]);
       await db.flush();
-      assert.deepEqual(rows(await db.query("db", { measurement: "m", groupBy: { tags: ["h"] } }), 0), [["1000", 1], ["2000", 5]]);
+      assert.deepEqual(rows(await db.query("db", { measurement: "m", groupBy: { tags: ["h"] } }), 0), [
+        ["1000", 1],
+        ["2000", 5],
+      ]);
     });
   });
 
@@ -161,7 +198,10 @@ describe("engine deletes", () => {
     await db.write("db", "m v=3 3000");
     await db.close();
     db = await Strata.open(dir);
-    assert.deepEqual(rows(await db.query("db", { measurement: "m" })), [["1000", 1], ["3000", 3]]);
+    assert.deepEqual(rows(await db.query("db", { measurement: "m" })), [
+      ["1000", 1],
+      ["3000", 3],
+    ]);
     await db.close();
   });
 });
@@ -184,7 +224,10 @@ describe("engine aggregates", () => {
         await load(db);
         if (flushed) await db.flush();
         const q = (extra: Partial<NativeQuery>) => db.query("db", { ...base, ...extra });
-        const maxA = await q({ fields: [{ field: "usage", fn: "max" }], where: [{ key: "host", op: "=", value: "a" }] });
+        const maxA = await q({
+          fields: [{ field: "usage", fn: "max" }],
+          where: [{ key: "host", op: "=", value: "a" }],
+        });
         assert.deepEqual(rows(maxA).slice(0, 3), [
           ["0", 5],
           [String(minute), 11],
@@ -198,12 +241,19 @@ describe("engine aggregates", () => {
         assert.equal(rows(count)[24]![1], 0);
         const mean = await q({ fields: [{ field: "usage", fn: "mean" }], groupBy: { time: "1m", tags: ["host"] } });
         assert.equal(mean.series.length, 2);
-        assert.deepEqual(mean.series.map((s) => s.tags), [{ host: "a" }, { host: "b" }]);
+        assert.deepEqual(
+          mean.series.map((s) => s.tags),
+          [{ host: "a" }, { host: "b" }],
+        );
         assert.equal(rows(mean, 0)[0]![1], 2.5);
         const sum = await q({ fields: [{ field: "usage", fn: "sum" }], fill: "none" });
         assert.equal(rows(sum).length, 20);
         assert.equal(rows(sum)[0]![1], 0 + 1 + 2 + 3 + 4 + 5 + 200 + 199 + 198 + 197 + 196 + 195);
-        const offset = await q({ fields: [{ field: "usage", fn: "count" }], groupBy: { time: "1m", offset: "30s" }, fill: "none" });
+        const offset = await q({
+          fields: [{ field: "usage", fn: "count" }],
+          groupBy: { time: "1m", offset: "30s" },
+          fill: "none",
+        });
         assert.equal(rows(offset)[0]![0], String(-30_000_000_000n));
         assert.equal(rows(offset)[0]![1], 6);
       });
@@ -216,15 +266,32 @@ describe("engine aggregates", () => {
       await db.flush();
       const max = await db.query("db", { measurement: "cpu", fields: [{ field: "usage", fn: "max" }] });
       assert.deepEqual(rows(max), [["0", 200]]);
-      const last = await db.query("db", { measurement: "cpu", fields: [{ field: "load", fn: "last" }], where: [{ key: "host", op: "=", value: "a" }] });
+      const last = await db.query("db", {
+        measurement: "cpu",
+        fields: [{ field: "load", fn: "last" }],
+        where: [{ key: "host", op: "=", value: "a" }],
+      });
       assert.deepEqual(rows(last), [[String(119n * 10_000_000_000n), 59.5]]);
-      const desc = await db.query("db", { measurement: "cpu", fields: ["usage"], where: [{ key: "host", op: "=", value: "a" }], order: "desc", limit: 2 });
+      const desc = await db.query("db", {
+        measurement: "cpu",
+        fields: ["usage"],
+        where: [{ key: "host", op: "=", value: "a" }],
+        order: "desc",
+        limit: 2,
+      });
       assert.deepEqual(rows(desc), [
         [String(119n * 10_000_000_000n), 119],
         [String(118n * 10_000_000_000n), 118],
       ]);
-      const above = await db.query("db", { measurement: "cpu", fields: ["usage"], fieldWhere: [{ field: "usage", op: ">", value: 197 }] });
-      assert.deepEqual(rows(above).map((r) => r[1]), [200, 199, 198]);
+      const above = await db.query("db", {
+        measurement: "cpu",
+        fields: ["usage"],
+        fieldWhere: [{ field: "usage", op: ">", value: 197 }],
+      });
+      assert.deepEqual(
+        rows(above).map((r) => r[1]),
+        [200, 199, 198],
+      );
     });
   });
 
@@ -239,7 +306,12 @@ describe("engine aggregates", () => {
         { name: "load", type: "float" },
         { name: "usage", type: "integer" },
       ]);
-      assert.deepEqual((await db.series("db", { measurement: "cpu", where: [{ key: "host", op: "=~", value: "^b" }] })).map((s) => s.key), ["cpu,host=b"]);
+      assert.deepEqual(
+        (await db.series("db", { measurement: "cpu", where: [{ key: "host", op: "=~", value: "^b" }] })).map(
+          (s) => s.key,
+        ),
+        ["cpu,host=b"],
+      );
     });
   });
 });

@@ -2,7 +2,14 @@
 // The only code that changes a database directory. Knows nothing of query languages or transports.
 import * as fsp from "node:fs/promises";
 import * as path from "node:path";
-import { ConflictError, InvalidError, LimitError, UnavailableError, isTsdbError, isTimeInRange } from "../../base/index.ts";
+import {
+  ConflictError,
+  InvalidError,
+  LimitError,
+  UnavailableError,
+  isTsdbError,
+  isTimeInRange,
+} from "../../base/index.ts";
 import type { TsdbError } from "../../base/index.ts";
 import { ByteWriter } from "../codec/index.ts";
 import { Head, HeadWriter } from "../head/index.ts";
@@ -145,7 +152,10 @@ export class Database {
     this.assertWritable();
     const n = batch.pointCount;
     if (n > this.options.maxBatchPoints) {
-      throw new LimitError("STORAGE_BATCH_TOO_LARGE", `batch of ${n} points exceeds the limit of ${this.options.maxBatchPoints}`);
+      throw new LimitError(
+        "STORAGE_BATCH_TOO_LARGE",
+        `batch of ${n} points exceeds the limit of ${this.options.maxBatchPoints}`,
+      );
     }
     const rejected: RejectedPoint[] = [];
     let { seriesIds, fieldIds } = this.resolveBatch(batch, rejected);
@@ -174,9 +184,15 @@ export class Database {
    * Deletes points of the series matching (`measurement`, `matchers`) with startNs ≤ time ≤ endNs.
    * Resolves once the delete is durable; the next query no longer sees the points. Returns the series count matched.
    */
-  async delete(measurement: string | undefined, matchers: readonly TagMatcher[], startNs: bigint, endNs: bigint): Promise<number> {
+  async delete(
+    measurement: string | undefined,
+    matchers: readonly TagMatcher[],
+    startNs: bigint,
+    endNs: bigint,
+  ): Promise<number> {
     this.assertWritable();
-    if (startNs > endNs) throw new InvalidError("STORAGE_BAD_RANGE", `delete range start ${startNs} is after end ${endNs}`);
+    if (startNs > endNs)
+      throw new InvalidError("STORAGE_BAD_RANGE", `delete range start ${startNs} is after end ${endNs}`);
     const seriesIds = this.index.select(measurement, matchers, false);
     if (seriesIds.length === 0) return 0;
     const tombstone = { seriesIds, startNs, endNs, maxSegmentSeq: this.segments.nextSeq - 1 };
@@ -204,15 +220,19 @@ export class Database {
   async close(): Promise<void> {
     if (this.closed) return;
     if (this.ageTimer !== null) clearInterval(this.ageTimer);
-    if (this.failure === null) await this.flush().catch((error: unknown) => {
-      this.failure = error as Error;
-    });
+    if (this.failure === null)
+      await this.flush().catch((error: unknown) => {
+        this.failure = error as Error;
+      });
     this.closed = true;
     await this.wal.close();
     await this.tombstones.close();
     await this.segments.close();
     await this.index.close();
-    if (this.failure !== null) throw new UnavailableError("STORAGE_CLOSE", `database ${this.name} closed after a failure`, { cause: this.failure });
+    if (this.failure !== null)
+      throw new UnavailableError("STORAGE_CLOSE", `database ${this.name} closed after a failure`, {
+        cause: this.failure,
+      });
   }
 
   /** The FieldType of a field id (cached). */
@@ -299,7 +319,13 @@ export class Database {
   private schemaGrew = false;
 
   /** Resolves the field ids of values [first, end) of point i; returns the type conflict, if any. */
-  private resolveFields(batch: WriteBatch, i: number, first: number, end: number, fieldIds: Uint32Array): TsdbError | null {
+  private resolveFields(
+    batch: WriteBatch,
+    i: number,
+    first: number,
+    end: number,
+    fieldIds: Uint32Array,
+  ): TsdbError | null {
     const measurement = batch.measurements[i]!;
     for (let k = first; k < end; k++) {
       const type = batch.valueType[k] as FieldType;
@@ -387,7 +413,11 @@ export class Database {
     const periodMs = Math.max(100, Math.min(this.options.flushAgeMs / 4, 10_000));
     this.ageTimer = setInterval(() => {
       const head = this.active;
-      if (head.firstWriteMs >= 0 && this.flushing === null && this.options.clock.monotonicMs() - head.firstWriteMs >= this.options.flushAgeMs) {
+      if (
+        head.firstWriteMs >= 0 &&
+        this.flushing === null &&
+        this.options.clock.monotonicMs() - head.firstWriteMs >= this.options.flushAgeMs
+      ) {
         this.startBackgroundFlush();
       }
     }, periodMs);
@@ -397,9 +427,13 @@ export class Database {
   private assertWritable(): void {
     if (this.closed) throw new UnavailableError("STORAGE_CLOSED", `database ${this.name} is closed`);
     if (this.failure !== null) {
-      throw new UnavailableError("STORAGE_FAILED", `database ${this.name} refuses writes after a failure: ${this.failure.message}`, {
-        cause: this.failure,
-      });
+      throw new UnavailableError(
+        "STORAGE_FAILED",
+        `database ${this.name} refuses writes after a failure: ${this.failure.message}`,
+        {
+          cause: this.failure,
+        },
+      );
     }
   }
 
@@ -414,7 +448,11 @@ export class Database {
 }
 
 /** Removes a tombstone's points from a head. */
-function deleteFromHead(head: Head, partitioning: Partitioning, tombstone: { seriesIds: Uint32Array; startNs: bigint; endNs: bigint }): void {
+function deleteFromHead(
+  head: Head,
+  partitioning: Partitioning,
+  tombstone: { seriesIds: Uint32Array; startNs: bigint; endNs: bigint },
+): void {
   const lo = [0, 0];
   const hi = [0, 0];
   partitioning.locate(tombstone.startNs, lo);

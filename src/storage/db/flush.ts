@@ -17,7 +17,12 @@ export interface FlushTarget {
  * Flushes `head` (no longer appended to) into segments numbered firstSeq, firstSeq + 1, ... in the order of
  * `partitions`. Each file is durable (fsync + rename + directory fsync) before it becomes readable.
  */
-export async function flushHead(db: FlushTarget, head: Head, partitions: readonly number[], firstSeq: number): Promise<void> {
+export async function flushHead(
+  db: FlushTarget,
+  head: Head,
+  partitions: readonly number[],
+  firstSeq: number,
+): Promise<void> {
   for (let i = 0; i < partitions.length; i++) {
     const partition = head.partitions.get(partitions[i]!);
     if (partition === undefined) continue;

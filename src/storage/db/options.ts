@@ -49,11 +49,20 @@ export function resolveOptions(options: EngineOptions = {}): ResolvedOptions {
     maxQuerySeries: options.maxQuerySeries ?? 1_000_000,
     clock: options.clock ?? new SystemClock(),
   };
-  if (!["always", "interval", "never"].includes(resolved.sync)) bad("sync", `"${String(resolved.sync)}" is not always, interval or never`);
-  for (const key of ["syncIntervalMs", "headBudgetBytes", "flushAgeMs", "maxBatchPoints", "maxQueryPoints", "maxQuerySeries"] as const) {
+  if (!["always", "interval", "never"].includes(resolved.sync))
+    bad("sync", `"${String(resolved.sync)}" is not always, interval or never`);
+  for (const key of [
+    "syncIntervalMs",
+    "headBudgetBytes",
+    "flushAgeMs",
+    "maxBatchPoints",
+    "maxQueryPoints",
+    "maxQuerySeries",
+  ] as const) {
     if (!Number.isFinite(resolved[key]) || resolved[key] <= 0) bad(key, `${resolved[key]} must be a positive number`);
   }
-  if (!Number.isInteger(resolved.maxSeries) || resolved.maxSeries < 0) bad("maxSeries", `${resolved.maxSeries} must be a non-negative integer`);
+  if (!Number.isInteger(resolved.maxSeries) || resolved.maxSeries < 0)
+    bad("maxSeries", `${resolved.maxSeries} must be a non-negative integer`);
   return resolved;
 }
 

@@ -12,7 +12,12 @@ export class Partitioning {
 
   /** Throws InvalidError (STORAGE_BAD_PARTITION) unless the duration is whole seconds in [1 s, 30 d]. */
   constructor(durationNs: number) {
-    if (!Number.isInteger(durationNs) || durationNs % NS_PER_SEC !== 0 || durationNs < NS_PER_SEC || durationNs > MAX_PARTITION_NS) {
+    if (
+      !Number.isInteger(durationNs) ||
+      durationNs % NS_PER_SEC !== 0 ||
+      durationNs < NS_PER_SEC ||
+      durationNs > MAX_PARTITION_NS
+    ) {
       throw new InvalidError(
         "STORAGE_BAD_PARTITION",
         `partition duration ${durationNs} ns must be a whole number of seconds between 1s and 30d`,

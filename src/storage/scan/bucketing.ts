@@ -21,7 +21,14 @@ export class Bucketing {
   private partitionBucket = 0;
   private partitionRemainder = 0;
 
-  constructor(partitioning: Partitioning, startNs: bigint, endNs: bigint, widthNs: bigint | undefined, offsetNs: bigint, maxBuckets: number) {
+  constructor(
+    partitioning: Partitioning,
+    startNs: bigint,
+    endNs: bigint,
+    widthNs: bigint | undefined,
+    offsetNs: bigint,
+    maxBuckets: number,
+  ) {
     this.partitioning = partitioning;
     if (widthNs === undefined || widthNs <= 0n) {
       this.single = true;
@@ -40,7 +47,10 @@ export class Bucketing {
     this.firstStartNs = k * widthNs + offsetNs;
     const count = (endNs - this.firstStartNs + widthNs - 1n) / widthNs;
     if (count > BigInt(maxBuckets)) {
-      throw new LimitError("STORAGE_TOO_MANY_BUCKETS", `query would produce ${count} time buckets, more than the limit of ${maxBuckets}: use a wider interval or a shorter range`);
+      throw new LimitError(
+        "STORAGE_TOO_MANY_BUCKETS",
+        `query would produce ${count} time buckets, more than the limit of ${maxBuckets}: use a wider interval or a shorter range`,
+      );
     }
     this.count = Math.max(0, Number(count));
   }
@@ -58,7 +68,8 @@ export class Bucketing {
   /** Bucket index of `offset` in the prepared partition (may be < 0 or ≥ count when outside the range). */
   bucketOf(offset: number): number {
     if (this.single) return 0;
-    if (this.width <= MAX_NUMERIC_WIDTH_NS) return this.partitionBucket + Math.floor((this.partitionRemainder + offset) / this.width);
+    if (this.width <= MAX_NUMERIC_WIDTH_NS)
+      return this.partitionBucket + Math.floor((this.partitionRemainder + offset) / this.width);
     return this.partitionBucket + (offset >= this.width - this.partitionRemainder ? 1 : 0);
   }
 

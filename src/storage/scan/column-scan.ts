@@ -61,7 +61,15 @@ export class ColumnScanner {
    * Visits the points of (seriesId, fieldId) in `partition` with lo ≤ offset < hi, in time order.
    * `allowStats` offers whole blocks to `visitor.stats` first.
    */
-  scan(seriesId: number, fieldId: number, partition: number, lo: number, hi: number, allowStats: boolean, visitor: ColumnVisitor): void {
+  scan(
+    seriesId: number,
+    fieldId: number,
+    partition: number,
+    lo: number,
+    hi: number,
+    allowStats: boolean,
+    visitor: ColumnVisitor,
+  ): void {
     const pieces = this.collectPieces(seriesId, fieldId, partition, lo, hi);
     if (pieces.length === 0) return;
     pieces.sort((a, b) => a.minOff - b.minOff || a.rank - b.rank);
@@ -89,7 +97,15 @@ export class ColumnScanner {
       for (let b = first; b < end; b++) {
         reader.blockStats(b, this.blockStats);
         if (this.blockStats.maxOff < lo || this.blockStats.minOff >= hi) continue;
-        pieces.push({ rank: entry.seq, minOff: this.blockStats.minOff, maxOff: this.blockStats.maxOff, reader, block: b, seq: entry.seq, column: null });
+        pieces.push({
+          rank: entry.seq,
+          minOff: this.blockStats.minOff,
+          maxOff: this.blockStats.maxOff,
+          reader,
+          block: b,
+          seq: entry.seq,
+          column: null,
+        });
       }
     }
     this.addHeadPiece(this.db.frozen?.findSeries(partition, seriesId)?.findColumn(fieldId), HEAD_RANK_FROZEN, lo, hi);
@@ -106,7 +122,15 @@ export class ColumnScanner {
     this.pieces.push({ rank, minOff, maxOff, reader: null, block: -1, seq: -1, column });
   }
 
-  private emitPiece(piece: Piece, seriesId: number, partition: number, lo: number, hi: number, allowStats: boolean, visitor: ColumnVisitor): void {
+  private emitPiece(
+    piece: Piece,
+    seriesId: number,
+    partition: number,
+    lo: number,
+    hi: number,
+    allowStats: boolean,
+    visitor: ColumnVisitor,
+  ): void {
     if (piece.column !== null) {
       const column = piece.column;
       const start = lowerBound(column.offsets, 0, column.length, lo);
@@ -133,7 +157,16 @@ export class ColumnScanner {
   }
 
   /** Merges overlapping pieces [from, to): all their points, the highest rank winning on equal times. */
-  private emitMerged(pieces: Piece[], from: number, to: number, seriesId: number, partition: number, lo: number, hi: number, visitor: ColumnVisitor): void {
+  private emitMerged(
+    pieces: Piece[],
+    from: number,
+    to: number,
+    seriesId: number,
+    partition: number,
+    lo: number,
+    hi: number,
+    visitor: ColumnVisitor,
+  ): void {
     const offs: number[] = [];
     const ranks: number[] = [];
     const vals: Array<number | bigint | string> = [];

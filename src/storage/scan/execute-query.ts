@@ -43,11 +43,16 @@ export function executeQuery(db: Database, query: NativeQuery, nowNs: bigint, li
   const fields = selectFields(db, query);
   const aggregated = fields.some((f) => f.fn !== undefined);
   if (aggregated && fields.some((f) => f.fn === undefined)) {
-    throw new InvalidError("STORAGE_BAD_QUERY", "mixing aggregated and raw fields is not supported: give every field a function");
+    throw new InvalidError(
+      "STORAGE_BAD_QUERY",
+      "mixing aggregated and raw fields is not supported: give every field a function",
+    );
   }
   const widthNs = query.groupBy?.time === undefined ? undefined : toDuration(query.groupBy.time, "groupBy.time");
-  if (widthNs !== undefined && !aggregated) throw new InvalidError("STORAGE_BAD_QUERY", "groupBy.time needs an aggregate");
-  if (widthNs !== undefined && widthNs <= 0n) throw new InvalidError("STORAGE_BAD_QUERY", "groupBy.time must be positive");
+  if (widthNs !== undefined && !aggregated)
+    throw new InvalidError("STORAGE_BAD_QUERY", "groupBy.time needs an aggregate");
+  if (widthNs !== undefined && widthNs <= 0n)
+    throw new InvalidError("STORAGE_BAD_QUERY", "groupBy.time must be positive");
   const startNs = query.start === undefined ? MIN_TIME_NS : toTime(query.start, "start");
   // Without an end, the range includes the largest int64 time (end is exclusive).
   let endNs = query.end === undefined ? MAX_TIME_NS + 1n : toTime(query.end, "end");
@@ -57,7 +62,10 @@ export function executeQuery(db: Database, query: NativeQuery, nowNs: bigint, li
   }
   const seriesIds = db.index.select(query.measurement, query.where ?? [], query.anchored ?? false);
   if (seriesIds.length > limits.maxSeries) {
-    throw new LimitError("STORAGE_QUERY_SERIES", `query selects ${seriesIds.length} series, more than the limit of ${limits.maxSeries}`);
+    throw new LimitError(
+      "STORAGE_QUERY_SERIES",
+      `query selects ${seriesIds.length} series, more than the limit of ${limits.maxSeries}`,
+    );
   }
   if (startNs >= endNs || seriesIds.length === 0) return { series: [], stats };
   const groups = groupSeries(db, seriesIds, query.groupBy?.tags);
@@ -68,7 +76,18 @@ export function executeQuery(db: Database, query: NativeQuery, nowNs: bigint, li
   for (const group of groups) {
     stats.seriesScanned += group.seriesIds.length;
     const result = aggregated
-      ? aggregateGroup(ctx, group, new Bucketing(db.partitioning, startNs, endNs, widthNs, toDuration(query.groupBy?.offset ?? 0n, "groupBy.offset"), limits.maxBuckets))
+      ? aggregateGroup(
+          ctx,
+          group,
+          new Bucketing(
+            db.partitioning,
+            startNs,
+            endNs,
+            widthNs,
+            toDuration(query.groupBy?.offset ?? 0n, "groupBy.offset"),
+            limits.maxBuckets,
+          ),
+        )
       : rawGroup(ctx, group);
     if (result !== null) series.push(result);
   }
@@ -218,7 +237,13 @@ function shape(ctx: Context, group: Group, times: bigint[], columns: AggValue[][
     columns = columns.map((c) => c.slice(skip, end));
   }
   if (times.length === 0) return null;
-  return { name: ctx.query.measurement, tags: group.tags, columns: ["time", ...ctx.fields.map((f) => f.column)], times, values: columns };
+  return {
+    name: ctx.query.measurement,
+    tags: group.tags,
+    columns: ["time", ...ctx.fields.map((f) => f.column)],
+    times,
+    values: columns,
+  };
 }
 
 /** Feeds an aggregator with bucket runs, trying block stats first. */
@@ -242,7 +267,8 @@ class BucketVisitor implements ColumnVisitor {
     while (s < end) {
       const b = bucketing.bucketOf(offsets[s]!);
       const runEnd = Math.min(end, lowerBound(offsets, s, end, bucketing.bucketEndOffset(b)));
-      if (b >= 0 && b < bucketing.count) this.aggregator!.addRun(b, partition, offsets, values, s, Math.max(runEnd, s + 1));
+      if (b >= 0 && b < bucketing.count)
+        this.aggregator!.addRun(b, partition, offsets, values, s, Math.max(runEnd, s + 1));
       s = Math.max(runEnd, s + 1);
     }
   }
@@ -250,7 +276,10 @@ class BucketVisitor implements ColumnVisitor {
 
 function checkPoints(ctx: Context): void {
   if (ctx.stats.pointsDecoded > ctx.limits.maxPoints) {
-    throw new LimitError("STORAGE_QUERY_POINTS", `query read more than ${ctx.limits.maxPoints} points: narrow the time range or the series selection`);
+    throw new LimitError(
+      "STORAGE_QUERY_POINTS",
+      `query read more than ${ctx.limits.maxPoints} points: narrow the time range or the series selection`,
+    );
   }
 }
 
@@ -260,7 +289,8 @@ function selectFields(db: Database, query: NativeQuery): SelectedField[] {
   return requested.map((entry) => {
     const spec = typeof entry === "string" ? { field: entry } : entry;
     const fn = spec.fn ?? query.aggregate;
-    if (fn !== undefined && !isAggregateFn(fn)) throw new InvalidError("STORAGE_BAD_QUERY", `unknown aggregate "${String(fn)}"`);
+    if (fn !== undefined && !isAggregateFn(fn))
+      throw new InvalidError("STORAGE_BAD_QUERY", `unknown aggregate "${String(fn)}"`);
     const field = known.find((f) => f.name === spec.field);
     return {
       name: spec.field,
@@ -274,7 +304,8 @@ function selectFields(db: Database, query: NativeQuery): SelectedField[] {
 }
 
 function groupSeries(db: Database, seriesIds: Uint32Array, by: string[] | "*" | undefined): Group[] {
-  if (by === undefined || (Array.isArray(by) && by.length === 0)) return [{ tags: {}, seriesIds: Array.from(seriesIds) }];
+  if (by === undefined || (Array.isArray(by) && by.length === 0))
+    return [{ tags: {}, seriesIds: Array.from(seriesIds) }];
   const groups = new Map<string, Group>();
   for (const id of seriesIds) {
     const { tags } = parseSeriesKey(db.index.seriesKey(id));

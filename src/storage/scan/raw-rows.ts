@@ -92,7 +92,12 @@ export function joinFields(fields: readonly PointCollector[], out: RowSet): numb
 }
 
 /** Keeps rows (from index `from`) where every condition holds; `fieldIndex` maps a condition to its column. */
-export function filterRows(rows: RowSet, from: number, conditions: readonly FieldCondition[], fieldIndex: readonly number[]): void {
+export function filterRows(
+  rows: RowSet,
+  from: number,
+  conditions: readonly FieldCondition[],
+  fieldIndex: readonly number[],
+): void {
   let n = from;
   for (let r = from; r < rows.length; r++) {
     let keep = true;
