@@ -18,6 +18,9 @@ import type {
 import { PartialWriteError } from "./partial-write-error.ts";
 import type { WriteRejection } from "./partial-write-error.ts";
 
+/** Idle write batches kept for reuse (one per concurrent write is plenty). */
+const MAX_POOLED_BATCHES = 8;
+
 /** Options of a write. */
 export interface WriteOptions {
   /** Unit of line-protocol timestamps: "ns" (default), "us", "ms" or "s". */
@@ -38,6 +41,7 @@ export class Strata {
   readonly engine: StorageEngine;
   private readonly parser = new LineProtocolParser();
   private readonly now = [0, 0];
+  private readonly batches: WriteBatch[] = [];
 
   private constructor(engine: StorageEngine) {
     this.engine = engine;
@@ -58,7 +62,22 @@ export class Strata {
     data: string | Uint8Array | readonly PointInput[],
     options: WriteOptions = {},
   ): Promise<WriteReport> {
-    const batch = new WriteBatch();
+    // Batches are pooled: their typed arrays grow to the workload once instead of per call.
+    const batch = this.batches.pop() ?? new WriteBatch();
+    batch.reset();
+    try {
+      return await this.writeBatch(db, batch, data, options);
+    } finally {
+      if (this.batches.length < MAX_POOLED_BATCHES) this.batches.push(batch);
+    }
+  }
+
+  private async writeBatch(
+    db: string,
+    batch: WriteBatch,
+    data: string | Uint8Array | readonly PointInput[],
+    options: WriteOptions,
+  ): Promise<WriteReport> {
     const rejections: WriteRejection[] = [];
     this.engine.options.clock.now(this.now);
     if (typeof data === "string" || data instanceof Uint8Array) {

@@ -161,11 +161,21 @@ export class Database {
     let { seriesIds, fieldIds } = this.resolveBatch(batch, rejected);
     if (rejected.length === n) return { accepted: 0, rejected };
     if (this.schemaGrew) {
-      // New series and fields must be durable before a WAL record refers to their ids. Other writes may run
-      // during the wait and reuse the scratch arrays, so keep copies.
+      const durable = this.index.flushed();
+      this.schemaFlush = durable;
+      const clear = (): void => {
+        if (this.schemaFlush === durable) this.schemaFlush = null;
+      };
+      durable.then(clear, clear);
+    }
+    const schemaFlush = this.schemaFlush;
+    if (schemaFlush !== null) {
+      // New series and fields must be durable before a WAL record refers to their ids — including ids another
+      // write created a moment ago and is still waiting on. Waiting on the same promise keeps call order.
+      // Other writes may run during the wait and reuse the scratch arrays, so keep copies.
       seriesIds = seriesIds.slice();
       fieldIds = fieldIds.slice();
-      await this.index.flushed();
+      await schemaFlush;
       this.assertWritable();
     }
     const accepted = this.appendResolved(batch, seriesIds, fieldIds);
@@ -317,6 +327,8 @@ export class Database {
 
   /** Set by resolveBatch when it created a series or field. */
   private schemaGrew = false;
+  /** The index commit that makes recently created series/fields durable; null when none is pending. */
+  private schemaFlush: Promise<void> | null = null;
 
   /** Resolves the field ids of values [first, end) of point i; returns the type conflict, if any. */
   private resolveFields(
