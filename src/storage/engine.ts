@@ -221,7 +221,7 @@ export class StorageEngine {
         diskBytes: await db.diskBytes(),
         segments: db.segments.all().length,
         headBytes: db.active.bytes + (db.frozen?.bytes ?? 0),
-        walBytes: 0,
+        walBytes: db.walBytes(),
       });
     }
     return out;

@@ -259,6 +259,11 @@ export class Database {
     return this.wal.sizeBytes() + this.segments.diskBytes() + (await dirBytes(path.join(this.dir, "index")));
   }
 
+  /** Bytes of live WAL files. */
+  walBytes(): number {
+    return this.wal.sizeBytes();
+  }
+
   isClosed(): boolean {
     return this.closed;
   }
