@@ -48,6 +48,9 @@ export interface WriteResult {
   rejected: RejectedPoint[];
 }
 
+/** Fields per point remembered by the layout cache; wider points fall back to index lookups past this. */
+const LAYOUT_SLOTS = 64;
+
 interface DatabaseMeta {
   version: 1;
   partitionDurationNs: number;
@@ -270,7 +273,8 @@ export class Database {
 
   private async flushOnce(): Promise<void> {
     const frozen = this.active;
-    this.active = new Head();
+    // A head's lifetime spans about one flush interval, so the frozen head's column lengths predict the next one's.
+    this.active = new Head(frozen.capacityHint());
     this.headWriter.setHead(this.active);
     this.frozen = frozen;
     // Reserved in the same tick as the swap, so a delete from now on covers these segments (maxSegmentSeq).
@@ -335,7 +339,11 @@ export class Database {
   /** The index commit that makes recently created series/fields durable; null when none is pending. */
   private schemaFlush: Promise<void> | null = null;
 
-  /** Resolves the field ids of values [first, end) of point i; returns the type conflict, if any. */
+  /**
+   * Resolves the field ids of values [first, end) of point i; returns the type conflict, if any.
+   * Consecutive points usually repeat a layout (same measurement, same interned field-name strings in the same
+   * order), so the last point's names, types and ids are compared by identity before asking the index.
+   */
   private resolveFields(
     batch: WriteBatch,
     i: number,
@@ -344,10 +352,21 @@ export class Database {
     fieldIds: Uint32Array,
   ): TsdbError | null {
     const measurement = batch.measurements[i]!;
+    const layout = this.layout;
+    if (layout.measurement !== measurement) {
+      layout.measurement = measurement;
+      layout.names.length = 0;
+    }
     for (let k = first; k < end; k++) {
       const type = batch.valueType[k] as FieldType;
       const name = batch.valueField[k]!;
+      const slot = k - first;
+      if (layout.names[slot] === name && layout.types[slot] === type) {
+        fieldIds[k] = layout.ids[slot]!;
+        continue;
+      }
       const found = this.index.findField(measurement, name);
+      let id: number;
       if (found !== undefined) {
         if (found.type !== type) {
           return new ConflictError(
@@ -355,16 +374,30 @@ export class Database {
             `field type conflict: input field "${name}" on measurement "${measurement}" is type ${fieldTypeName(type)}, already exists as type ${fieldTypeName(found.type)}`,
           );
         }
-        fieldIds[k] = found.id;
-        continue;
+        id = found.id;
+      } else {
+        id = this.index.getOrCreateField(measurement, name, type);
+        this.cacheFieldType(id, type);
+        this.schemaGrew = true;
       }
-      const id = this.index.getOrCreateField(measurement, name, type);
-      this.cacheFieldType(id, type);
-      this.schemaGrew = true;
       fieldIds[k] = id;
+      if (slot < LAYOUT_SLOTS) {
+        while (layout.names.length < slot) layout.names.push("");
+        layout.names[slot] = name;
+        layout.types[slot] = type;
+        layout.ids[slot] = id;
+      }
     }
     return null;
   }
+
+  /** The field layout of the last resolved point (see resolveFields). */
+  private readonly layout = {
+    measurement: "",
+    names: [] as string[],
+    types: new Uint8Array(LAYOUT_SLOTS),
+    ids: new Uint32Array(LAYOUT_SLOTS),
+  };
 
   private createSeries(key: string): number | TsdbError {
     try {

@@ -3,7 +3,11 @@
 import { FieldType } from "../model/index.ts";
 import type { ColumnValues } from "../model/index.ts";
 
-const INITIAL_CAPACITY = 64;
+/** Smallest column allocation, in points. */
+export const MIN_COLUMN_CAPACITY = 64;
+/** Largest initial allocation a capacity hint may ask for, in points. */
+export const MAX_COLUMN_CAPACITY_HINT = 8192;
+const INITIAL_CAPACITY = MIN_COLUMN_CAPACITY;
 /** Bytes the head accounts per stored point: an f64 offset and an f64 value (strings add their length). */
 export const HEAD_POINT_BYTES = 16;
 
@@ -22,10 +26,11 @@ export class HeadColumn {
   /** True while offsets are strictly increasing (no sort or dedupe needed on read). */
   sorted: boolean;
 
-  constructor(type: FieldType) {
+  /** `capacity`: initial points to allocate (the head's hint from earlier flushes; see Head.columnCapacity). */
+  constructor(type: FieldType, capacity = INITIAL_CAPACITY) {
     this.type = type;
-    this.offsets = new Float64Array(INITIAL_CAPACITY);
-    this.values = type === FieldType.String ? [] : new Float64Array(INITIAL_CAPACITY);
+    this.offsets = new Float64Array(capacity);
+    this.values = type === FieldType.String ? [] : new Float64Array(capacity);
     this.length = 0;
     this.sorted = true;
   }
@@ -155,7 +160,9 @@ export class HeadColumn {
   }
 
   private grow(): void {
-    const capacity = this.offsets.length * 2;
+    // Quadruple while small: each typed-array allocation costs microseconds, and most columns of a steady
+    // workload end up thousands of points long (bench/run.ts).
+    const capacity = this.offsets.length * (this.offsets.length < MAX_COLUMN_CAPACITY_HINT ? 4 : 2);
     const offsets = new Float64Array(capacity);
     offsets.set(this.offsets);
     this.offsets = offsets;
