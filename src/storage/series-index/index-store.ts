@@ -8,7 +8,7 @@ import { isFieldType } from "../model/index.ts";
 import type { FieldType } from "../model/index.ts";
 
 /** Format version written to `meta/formatVersion` (docs/format/series-index.md#versioning). */
-export const SERIES_INDEX_FORMAT_VERSION = 1;
+const SERIES_INDEX_FORMAT_VERSION = 1;
 
 /** Most series keys per catalog record, and most bytes; larger batches are split into several records. */
 const CHUNK_MAX_KEYS = 4096;

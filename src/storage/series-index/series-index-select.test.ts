@@ -129,14 +129,19 @@ describe("SeriesIndex tag keys and values", () => {
     { name: "keys of an unknown measurement", input: ["nope", undefined, undefined], want: [] },
     { name: "all values", input: ["cpu", "region", undefined], want: ["eu-east", "eu-west", "us-east", "us-west"] },
     { name: "values of a few series", input: ["cpu", "region", [1, 4]], want: ["eu-west"] },
-    { name: "values of many series", input: ["cpu", "region", [1, 2, 3, 4, 5]], want: ["eu-east", "eu-west", "us-east", "us-west"] },
+    {
+      name: "values of many series",
+      input: ["cpu", "region", [1, 2, 3, 4, 5]],
+      want: ["eu-east", "eu-west", "us-east", "us-west"],
+    },
     { name: "values of an unknown key", input: ["cpu", "nokey", undefined], want: [] },
   ];
   for (const c of cases) {
     it(`lists ${c.name}`, () => {
       const [measurement, key, ids] = c.input;
       const restrict = ids === undefined ? undefined : Uint32Array.from(ids);
-      const got = key === undefined ? index.tagKeys(measurement, restrict) : index.tagValues(measurement, key, restrict);
+      const got =
+        key === undefined ? index.tagKeys(measurement, restrict) : index.tagValues(measurement, key, restrict);
       assert.deepEqual(got, c.want);
     });
   }
@@ -165,10 +170,7 @@ function modelMatches(tags: readonly Tag[], mt: TagMatcher, anchored: boolean): 
 describe("SeriesIndex against a brute-force model", () => {
   const tagKey = fc.constantFrom("a", "b", "c");
   const tagValue = fc.constantFrom("x", "y", "z", "xy", "yz", "host_1", "host_10");
-  const series = fc.tuple(
-    fc.constantFrom("m1", "m2"),
-    fc.array(fc.tuple(tagKey, tagValue), { maxLength: 3 }),
-  );
+  const series = fc.tuple(fc.constantFrom("m1", "m2"), fc.array(fc.tuple(tagKey, tagValue), { maxLength: 3 }));
   const pattern = fc.constantFrom("", "x", "x|y", ".*", ".+", "x.*", "y|", "host_1.*", "[xy]z?", "z");
   const literal = fc.constantFrom("", "x", "y", "xy", "host_1", "nope");
   const matcher = fc.oneof(

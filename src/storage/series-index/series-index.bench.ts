@@ -85,11 +85,15 @@ async function benchCreateReopen(dir: string, n: number): Promise<void> {
   const dbBytes = fs.statSync(path.join(dir, "data.mdb")).size;
   const rate = (ms: number): string => ((n / ms) * 1000).toFixed(0);
   console.log(`series: ${n}`);
-  console.log(`create: ${createMs.toFixed(0)} ms in memory (${rate(createMs)} series/s), ` +
-    `${durableMs.toFixed(0)} ms until flushed (${rate(durableMs)} series/s)`);
+  console.log(
+    `create: ${createMs.toFixed(0)} ms in memory (${rate(createMs)} series/s), ` +
+      `${durableMs.toFixed(0)} ms until flushed (${rate(durableMs)} series/s)`,
+  );
   console.log(`getOrCreateSeries on existing keys: ${lookupNs.toFixed(0)} ns/call`);
   console.log(`reopen (rebuild postings): ${reopenMs.toFixed(0)} ms`);
-  console.log(`heap per series after create: ${heapPerSeries.toFixed(0)} B (incl. key strings)`);
+  console.log(
+    `heap per series after create: ${heapPerSeries.toFixed(0)} B (excl. key strings, which the caller allocated)`,
+  );
   console.log(`heap per series after reopen: ${((heapReopened - heapClosed) / n).toFixed(0)} B (incl. key strings)`);
   console.log(`data.mdb: ${(dbBytes / n).toFixed(0)} B/series`);
 }

@@ -65,7 +65,10 @@ describe("SeriesIndex catalog", () => {
       assert.deepEqual(index.findField("cpu", "usage"), { id: f, type: FieldType.Float });
       assert.deepEqual(index.fieldById(g), { measurement: "disk", name: "free", type: FieldType.Int });
       assert.deepEqual(index.measurements(), ["cpu", "disk"]);
-      assert.deepEqual(Array.from(index.select("cpu", [{ key: "dc", op: "=", value: "dc0" }], true)), [1, 7, 13, 19, 25, 31, 37, 43, 49]);
+      assert.deepEqual(
+        Array.from(index.select("cpu", [{ key: "dc", op: "=", value: "dc0" }], true)),
+        [1, 7, 13, 19, 25, 31, 37, 43, 49],
+      );
       assert.equal(index.getOrCreateSeries("cpu,host=new"), 51);
     } finally {
       await index.close();
@@ -87,11 +90,14 @@ describe("SeriesIndex catalog", () => {
   it("refuses to create series beyond maxSeries, also after reopen", async () => {
     let index = await SeriesIndex.open(freshDir(), { maxSeries: 3 });
     for (let i = 0; i < 3; i++) index.getOrCreateSeries(`cpu,host=h${i}`);
-    assert.throws(() => index.getOrCreateSeries("cpu,host=h3"), (err: unknown) => {
-      assert.ok(err instanceof LimitError);
-      assert.equal(err.code, "STORAGE_SERIES_LIMIT");
-      return true;
-    });
+    assert.throws(
+      () => index.getOrCreateSeries("cpu,host=h3"),
+      (err: unknown) => {
+        assert.ok(err instanceof LimitError);
+        assert.equal(err.code, "STORAGE_SERIES_LIMIT");
+        return true;
+      },
+    );
     assert.equal(index.getOrCreateSeries("cpu,host=h1"), 2);
     index = await reopen(index, 3);
     try {
@@ -104,14 +110,67 @@ describe("SeriesIndex catalog", () => {
     }
   });
 
-  it("treats maxSeries 0 as unlimited", async () => {
-    const index = await SeriesIndex.open(freshDir(), { maxSeries: 0 });
+  it("treats maxSeries 0 as unlimited and persists batches spanning several catalog records", async () => {
+    let index = await SeriesIndex.open(freshDir(), { maxSeries: 0 });
+    for (let i = 0; i < 10_000; i++) index.getOrCreateSeries(`m,i=${i}`);
+    assert.equal(index.seriesCount(), 10_000);
+    index = await reopen(index, 0);
     try {
-      for (let i = 0; i < 2000; i++) index.getOrCreateSeries(`m,i=${i}`);
-      assert.equal(index.seriesCount(), 2000);
+      assert.equal(index.seriesCount(), 10_000);
+      assert.equal(index.findSeries("m,i=4097"), 4098);
+      assert.equal(index.seriesKey(10_000), "m,i=9999");
     } finally {
       await index.close();
     }
+  });
+
+  it("persists escaped and non-ASCII keys", async () => {
+    const keys = ["c\\ pu,a\\=b=x\\,y", "cpu,host=\u00e9\u65e5\u672c", "cpu,emoji=\u{1f600}"];
+    let index = await SeriesIndex.open(freshDir());
+    const ids = keys.map((k) => index.getOrCreateSeries(k));
+    index = await reopen(index);
+    try {
+      assert.deepEqual(
+        keys.map((k) => index.findSeries(k)),
+        ids,
+      );
+      assert.deepEqual(index.tagValues("c pu", "a=b"), ["x,y"]);
+      assert.deepEqual(index.tagValues("cpu", "host"), ["\u00e9\u65e5\u672c"]);
+    } finally {
+      await index.close();
+    }
+  });
+
+  it("persists series created and deleted in the same turn as deleted", async () => {
+    let index = await SeriesIndex.open(freshDir());
+    index.getOrCreateSeries("cpu,host=a");
+    index.getOrCreateSeries("cpu,host=b");
+    index.deleteSeries(Uint32Array.of(1));
+    index = await reopen(index);
+    try {
+      assert.equal(index.findSeries("cpu,host=a"), undefined);
+      assert.equal(index.findSeries("cpu,host=b"), 2);
+      assert.equal(index.getOrCreateSeries("cpu,host=a"), 3);
+    } finally {
+      await index.close();
+    }
+  });
+
+  it("reports a malformed catalog record as corrupt", async () => {
+    const dir = freshDir();
+    const index = await SeriesIndex.open(dir);
+    index.getOrCreateSeries("cpu,host=a");
+    await index.flushed();
+    await index.close();
+    const env = open({ path: dir, maxDbs: 8 });
+    const series = env.openDB<Buffer, number>({ name: "series", keyEncoding: "uint32", encoding: "binary" });
+    await series.put(2, Buffer.from([200, 1, 65]));
+    await env.close();
+    await assert.rejects(SeriesIndex.open(dir), (err: unknown) => {
+      assert.ok(err instanceof CorruptError);
+      assert.equal(err.code, "STORAGE_CORRUPT");
+      return true;
+    });
   });
 
   it("deletes series durably and never reuses their ids", async () => {
@@ -190,14 +249,19 @@ describe("SeriesIndex fields", () => {
     assert.equal(index.getOrCreateField("cpu", "count", FieldType.Int), 2);
     assert.equal(index.getOrCreateField("mem", "usage", FieldType.Float), 3);
     assert.equal(index.getOrCreateField("cpu", "usage", FieldType.Float), 1);
-    assert.throws(() => index.getOrCreateField("cpu", "usage", FieldType.String), (err: unknown) => {
-      assert.ok(err instanceof ConflictError);
-      assert.equal(err.code, "STORAGE_FIELD_TYPE_CONFLICT");
-      return true;
-    });
+    assert.throws(
+      () => index.getOrCreateField("cpu", "usage", FieldType.String),
+      (err: unknown) => {
+        assert.ok(err instanceof ConflictError);
+        assert.equal(err.code, "STORAGE_FIELD_TYPE_CONFLICT");
+        return true;
+      },
+    );
     index = await reopen(index);
     try {
-      assert.throws(() => index.getOrCreateField("cpu", "usage", FieldType.Bool), { code: "STORAGE_FIELD_TYPE_CONFLICT" });
+      assert.throws(() => index.getOrCreateField("cpu", "usage", FieldType.Bool), {
+        code: "STORAGE_FIELD_TYPE_CONFLICT",
+      });
       assert.deepEqual(index.fields("cpu"), [
         { name: "count", id: 2, type: FieldType.Int },
         { name: "usage", id: 1, type: FieldType.Float },

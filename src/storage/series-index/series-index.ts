@@ -39,6 +39,8 @@ export class SeriesIndex {
   /** Id → canonical key; "" for ids never allocated (index 0) or deleted. Packed, grows by push. */
   private readonly idToKey: string[];
   private readonly postings: Map<string, MeasurementPostings>;
+  /** Postings of the measurement last written to (series arrive grouped by measurement); null after deletes. */
+  private lastPostings: MeasurementPostings | null;
   /** Measurement → field name → field; field ids dense from 1 and never reused. */
   private readonly fieldsByMeasurement: Map<string, Map<string, StoredField>>;
   /** Field id → field, null for unused/dropped ids. */
@@ -64,6 +66,7 @@ export class SeriesIndex {
     this.keyToId = new Map();
     this.idToKey = [""];
     this.postings = new Map();
+    this.lastPostings = null;
     this.fieldsByMeasurement = new Map();
     this.fieldsById = [null];
     this.liveSeries = 0;
@@ -106,7 +109,8 @@ export class SeriesIndex {
     const parts = this.scratch;
     this.nextSeriesId = this.store.loadSeries((id, key) => {
       const n = splitSeriesKey(key, parts);
-      if (n < 0) throw this.store.corruption(`catalog entry ${id} is not a canonical series key: ${JSON.stringify(key)}`);
+      if (n < 0)
+        throw this.store.corruption(`catalog entry ${id} is not a canonical series key: ${JSON.stringify(key)}`);
       while (this.idToKey.length < id) this.idToKey.push("");
       this.idToKey.push(key);
       this.keyToId.set(key, id);
@@ -143,7 +147,10 @@ export class SeriesIndex {
       );
     }
     if (this.nextSeriesId > MAX_SERIES_ID) {
-      throw new LimitError("STORAGE_SERIES_LIMIT", `series ids exhausted in database ${this.dir}: cannot create ${key}`);
+      throw new LimitError(
+        "STORAGE_SERIES_LIMIT",
+        `series ids exhausted in database ${this.dir}: cannot create ${key}`,
+      );
     }
     const id = this.nextSeriesId++;
     this.idToKey.push(key);
@@ -322,6 +329,7 @@ export class SeriesIndex {
       this.liveSeries--;
       this.store.deleteSeries(id);
     }
+    this.lastPostings = null;
     for (const [measurement, byKey] of touched) {
       const mp = this.postings.get(measurement)!;
       if (mp.remove(drop, byKey)) this.postings.delete(measurement);
@@ -342,6 +350,8 @@ export class SeriesIndex {
       this.store.removeField(f.id);
     }
     this.fieldsByMeasurement.delete(measurement);
+    // The counters commit with the removals, so the dropped ids stay above nextFieldId's derivation at open.
+    this.queueWrite();
   }
 
   /**
@@ -365,11 +375,14 @@ export class SeriesIndex {
   }
 
   private measurementPostings(name: string): MeasurementPostings {
+    const last = this.lastPostings;
+    if (last !== null && last.name === name) return last;
     let mp = this.postings.get(name);
     if (mp === undefined) {
       mp = new MeasurementPostings(name);
       this.postings.set(name, mp);
     }
+    this.lastPostings = mp;
     return mp;
   }
 
@@ -411,4 +424,3 @@ export class SeriesIndex {
     if (failure !== null) throw failure;
   }
 }
-

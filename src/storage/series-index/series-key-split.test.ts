@@ -44,10 +44,14 @@ describe("splitSeriesKey", () => {
 
   it("splits every formatted key like parseSeriesKey", () => {
     fc.assert(
-      fc.property(text.filter((m) => m !== ""), fc.array(fc.tuple(text, text), { maxLength: 5 }), (m, tags) => {
-        const key = formatSeriesKey(m, tags);
-        assert.deepEqual(split(key), reference(key));
-      }),
+      fc.property(
+        text.filter((m) => m !== ""),
+        fc.array(fc.tuple(text, text), { maxLength: 5 }),
+        (m, tags) => {
+          const key = formatSeriesKey(m, tags);
+          assert.deepEqual(split(key), reference(key));
+        },
+      ),
       { seed: 42, numRuns: 2000 },
     );
   });

@@ -46,7 +46,10 @@ describe("sorted id set operations", () => {
         assert.deepEqual(Array.from(intersectIds(a, b)), fromModel(new Set([...sa].filter((x) => sb.has(x)))));
         assert.deepEqual(Array.from(unionIds(a, b)), fromModel(new Set([...sa, ...sb])));
         assert.deepEqual(Array.from(subtractIds(a, b)), fromModel(new Set([...sa].filter((x) => !sb.has(x)))));
-        assert.equal(hasCommonId(a, b), [...sa].some((x) => sb.has(x)));
+        assert.equal(
+          hasCommonId(a, b),
+          [...sa].some((x) => sb.has(x)),
+        );
       }),
       PARAMS,
     );
@@ -69,7 +72,10 @@ describe("sorted id set operations", () => {
           assert.deepEqual(Array.from(intersectIds(x, y)), fromModel(new Set([...sx].filter((v) => sy.has(v)))));
           assert.deepEqual(Array.from(subtractIds(x, y)), fromModel(new Set([...sx].filter((v) => !sy.has(v)))));
           assert.deepEqual(Array.from(unionIds(x, y)), fromModel(new Set([...sx, ...sy])));
-          assert.equal(hasCommonId(x, y), [...sx].some((v) => sy.has(v)));
+          assert.equal(
+            hasCommonId(x, y),
+            [...sx].some((v) => sy.has(v)),
+          );
         }
       }),
       { seed: 42, numRuns: 200 },
