@@ -19,7 +19,7 @@ export const CPU_FIELDS = [
 /** First row time: 2016-01-01T00:00:00Z in seconds (TSBS's default start). */
 export const TSBS_START_SEC = 1_451_606_400;
 /** Seconds between two rows of one host (TSBS's default log interval). */
-export const TSBS_INTERVAL_SEC = 10;
+const TSBS_INTERVAL_SEC = 10;
 
 // TSBS's tag value lists (pkg/data/usecases/devops/host.go).
 const REGIONS: ReadonlyArray<readonly [string, readonly string[]]> = [
@@ -67,7 +67,7 @@ export function seededRandom(seed: number): () => number {
 }
 
 /** The tag section (`cpu,hostname=…,…`) of host `i`, values chosen deterministically from TSBS's lists. */
-export function hostSeriesKey(i: number, random: () => number): string {
+function hostSeriesKey(i: number, random: () => number): string {
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
   const [region, datacenters] = pick(REGIONS);
   return (

@@ -20,6 +20,7 @@ export type {
   DatabaseStats,
 } from "./storage/index.ts";
 export type { PointInput, FieldValue } from "./ingest/index.ts";
+export { encodeLineProtocol } from "./ingest/index.ts";
 export {
   TsdbError,
   isTsdbError,

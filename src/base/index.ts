@@ -10,22 +10,16 @@ export {
   CorruptError,
   InternalError,
 } from "./errors.ts";
-export type { ErrorOptions } from "./errors.ts";
 export { assert } from "./assert.ts";
 export {
-  NS_PER_US,
-  NS_PER_MS,
   NS_PER_SEC,
   MIN_TIME_NS,
   MAX_TIME_NS,
-  MIN_TIME_SEC,
-  MAX_TIME_SEC,
   parsePrecision,
   isTimeInRange,
   toNs,
   splitNs,
   toTimeNs,
-  parseRfc3339,
   formatRfc3339,
   parseDuration,
   SystemClock,

@@ -3,18 +3,16 @@
 // 0 <= nsec < 1e9. BigInt appears only at API edges.
 import { InvalidError } from "./errors.ts";
 
-export const NS_PER_US = 1_000;
-export const NS_PER_MS = 1_000_000;
 export const NS_PER_SEC = 1_000_000_000;
 
 /** Smallest and largest int64 nanosecond timestamps. */
 export const MIN_TIME_NS = -(2n ** 63n);
 export const MAX_TIME_NS = 2n ** 63n - 1n;
 /** Second parts of MIN_TIME_NS / MAX_TIME_NS (floor division). */
-export const MIN_TIME_SEC = -9_223_372_037; // nsec part 145_224_192
-export const MIN_TIME_SEC_NSEC = 145_224_192;
-export const MAX_TIME_SEC = 9_223_372_036; // nsec part 854_775_807
-export const MAX_TIME_SEC_NSEC = 854_775_807;
+const MIN_TIME_SEC = -9_223_372_037; // nsec part 145_224_192
+const MIN_TIME_SEC_NSEC = 145_224_192;
+const MAX_TIME_SEC = 9_223_372_036; // nsec part 854_775_807
+const MAX_TIME_SEC_NSEC = 854_775_807;
 
 /** Write precisions accepted by line protocol, with InfluxDB's aliases. */
 export type Precision = "ns" | "us" | "ms" | "s";
@@ -90,7 +88,7 @@ function checkRange(ns: bigint): bigint {
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:\d{2})?$/;
 
 /** Parses an RFC3339 timestamp with up to nanosecond fractions, exactly. */
-export function parseRfc3339(text: string): bigint {
+function parseRfc3339(text: string): bigint {
   const m = RFC3339.exec(text);
   if (m === null) throw new InvalidError("BASE_BAD_TIME", `invalid RFC3339 time "${text}"`);
   const [, y, mo, d, h = "0", mi = "0", s = "0", frac = "", zone = "Z"] = m as unknown as string[];

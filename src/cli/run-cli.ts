@@ -68,7 +68,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 }
 
 /** The package version, read from package.json (two levels up in src/cli and dist/cli alike). */
-export function version(): string {
+function version(): string {
   const text = fs.readFileSync(new URL("../../package.json", import.meta.url), "utf8");
   return (JSON.parse(text) as { version: string }).version;
 }

@@ -37,7 +37,7 @@ export const statsCommand: CliCommand = {
 };
 
 /** A plain-text table of database stats, one row per database (or a note when there are none). */
-export function formatStatsTable(stats: readonly DatabaseStats[]): string {
+function formatStatsTable(stats: readonly DatabaseStats[]): string {
   if (stats.length === 0) return "no databases\n";
   const header = ["database", "series", "points", "disk", "segments", "head"];
   const rows = stats.map((s) => [

@@ -2,13 +2,3 @@
 
 /** Broad error categories; the server maps each to one HTTP status (STYLE.md §5). */
 export type ErrorCategory = "invalid" | "not_found" | "conflict" | "limit" | "unavailable" | "corrupt" | "internal";
-
-export const ERROR_CATEGORIES: readonly ErrorCategory[] = [
-  "invalid",
-  "not_found",
-  "conflict",
-  "limit",
-  "unavailable",
-  "corrupt",
-  "internal",
-];

@@ -3,7 +3,7 @@
 export { BucketAggregator } from "./bucket-aggregator.ts";
 export type { AggValue } from "./bucket-aggregator.ts";
 export type { AggregateFn } from "./aggregate-fn.ts";
-export { aggregateResultType, isAggregateFn } from "./aggregate-fn.ts";
+export { isAggregateFn } from "./aggregate-fn.ts";
 export type { BlockStats } from "./block-stats.ts";
 export { fillRows } from "./fill-rows.ts";
 export type { FillPolicy } from "./fill-rows.ts";

@@ -3,7 +3,7 @@
 import { InvalidError, NS_PER_SEC } from "../../base/index.ts";
 
 /** Longest allowed partition: offsets must stay exact, and bucket math adds a bucket width to them. */
-export const MAX_PARTITION_NS = 30 * 86_400 * NS_PER_SEC;
+const MAX_PARTITION_NS = 30 * 86_400 * NS_PER_SEC;
 
 /** Time partitioning of one database: partitions are [index × duration, (index + 1) × duration). */
 export class Partitioning {

@@ -3,7 +3,7 @@
 import * as fsp from "node:fs/promises";
 import * as path from "node:path";
 import { isTsdbError } from "../../base/index.ts";
-import { SegmentReader } from "../segment/index.ts";
+import { SEGMENT_TMP_SUFFIX, SegmentReader } from "../segment/index.ts";
 import type { Partitioning } from "./partitioning.ts";
 
 const SEGMENT_SUFFIX = ".seg";
@@ -41,7 +41,7 @@ export class SegmentSet {
     const names = (await fsp.readdir(dir)).sort();
     for (const name of names) {
       const file = path.join(dir, name);
-      if (name.endsWith(".tmp")) {
+      if (name.endsWith(SEGMENT_TMP_SUFFIX)) {
         // An unfinished flush: its data is still in the WAL, so the partial file is garbage.
         await fsp.rm(file, { force: true });
         continue;

@@ -9,7 +9,7 @@ export const MIN_COLUMN_CAPACITY = 64;
 export const MAX_COLUMN_CAPACITY_HINT = 8192;
 const INITIAL_CAPACITY = MIN_COLUMN_CAPACITY;
 /** Bytes the head accounts per stored point: an f64 offset and an f64 value (strings add their length). */
-export const HEAD_POINT_BYTES = 16;
+const HEAD_POINT_BYTES = 16;
 
 /**
  * Points of one (partition, series, field), as offsets in ns from the partition start and values in the

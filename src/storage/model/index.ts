@@ -2,5 +2,5 @@
 export { FieldType, fieldTypeName, isFieldType } from "./field-type.ts";
 export type { FieldTypeName, ColumnValues } from "./field-type.ts";
 export { WriteBatch } from "./write-batch.ts";
-export { formatSeriesKey, parseSeriesKey, seriesKeyMeasurement, compareKeys } from "./series-key.ts";
+export { formatSeriesKey, parseSeriesKey, compareKeys } from "./series-key.ts";
 export type { Tag } from "./series-key.ts";

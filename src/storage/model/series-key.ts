@@ -58,13 +58,3 @@ export function parseSeriesKey(key: string): { measurement: string; tags: Tag[] 
   for (let i = 2; i + 2 < parts.length; i += 4) tags.push([parts[i]!, parts[i + 2]!]);
   return { measurement, tags };
 }
-
-/** The measurement of a canonical key, unescaped, without parsing its tags. */
-export function seriesKeyMeasurement(key: string): string {
-  for (let i = 0; i < key.length; i++) {
-    const c = key[i];
-    if (c === "\\") i++;
-    else if (c === ",") return parseSeriesKey(key.slice(0, i)).measurement;
-  }
-  return parseSeriesKey(key).measurement;
-}

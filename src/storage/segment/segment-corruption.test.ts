@@ -7,7 +7,8 @@ import * as path from "node:path";
 import { CorruptError } from "../../base/index.ts";
 import { FieldType } from "../model/index.ts";
 import type { ColumnValues } from "../model/index.ts";
-import { DecodedBlock, SEGMENT_CORRUPT, SEGMENT_TMP_SUFFIX, SegmentReader, SegmentWriter } from "./index.ts";
+import { DecodedBlock, SEGMENT_TMP_SUFFIX, SegmentReader, SegmentWriter } from "./index.ts";
+import { SEGMENT_CORRUPT } from "./segment-format.ts";
 import type { SegmentColumnMeta } from "./index.ts";
 import { SEGMENT_HEADER_SIZE, SEGMENT_TRAILER_SIZE } from "./segment-format.ts";
 

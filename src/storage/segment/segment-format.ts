@@ -5,7 +5,7 @@ import { CorruptError, crc32 } from "../../base/index.ts";
 /** "STSG" as it appears at offset 0 and in the last 4 bytes of every segment file. */
 const SEGMENT_MAGIC = new Uint8Array([0x53, 0x54, 0x53, 0x47]);
 /** Format version written by this code and the only one it reads (segment.md §1). */
-export const SEGMENT_VERSION = 1;
+const SEGMENT_VERSION = 1;
 /** Header size in bytes (segment.md §2). Block 0 starts here. */
 export const SEGMENT_HEADER_SIZE = 32;
 /** Trailer size in bytes (segment.md §5). */
@@ -15,7 +15,7 @@ export const SEGMENT_TMP_SUFFIX = ".tmp";
 /** Error code of every corruption found in a segment file. */
 export const SEGMENT_CORRUPT = "STORAGE_SEGMENT_CORRUPT";
 /** Error code of a well-formed segment file written by a newer, unknown format version. */
-export const SEGMENT_VERSION_UNSUPPORTED = "STORAGE_SEGMENT_VERSION";
+const SEGMENT_VERSION_UNSUPPORTED = "STORAGE_SEGMENT_VERSION";
 /** Bytes per block beyond its encoded payload: 1 kind byte and a 4-byte crc32 (segment.md §3). */
 export const BLOCK_OVERHEAD_BYTES = 5;
 /** Offsets are integers in [0, 2^53): exact as doubles. */

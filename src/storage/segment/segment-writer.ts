@@ -19,7 +19,7 @@ import {
 } from "./segment-format.ts";
 
 /** Points per block unless configured: large enough to amortise per-block overhead, small enough to skip. */
-export const DEFAULT_BLOCK_POINTS = 8192;
+const DEFAULT_BLOCK_POINTS = 8192;
 /** Buffered bytes after which addColumn asks for a drain (1 MiB bounds writer memory at ~2 MiB). */
 const DEFAULT_DRAIN_BYTES = 1 << 20;
 const MAX_BLOCK_POINTS = 1 << 20;

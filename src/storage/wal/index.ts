@@ -2,4 +2,3 @@
 // The format is specified in docs/format/wal.md.
 export { Wal } from "./wal.ts";
 export type { SyncMode, WalOptions, WalPosition, WalDamage, WalReplayReport } from "./wal-types.ts";
-export { WAL_MAX_PAYLOAD_BYTES } from "./wal-format.ts";
