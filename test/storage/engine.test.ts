@@ -315,3 +315,69 @@ describe("engine aggregates", () => {
     });
   });
 });
+
+describe("engine limits and bad input", () => {
+  it("rejects an oversized batch with a limit error and stores nothing of it", async () => {
+    await withDb(
+      async (db) => {
+        await assert.rejects(db.write("db", "m v=1 1\nm v=2 2\nm v=3 3"), {
+          code: "STORAGE_BATCH_TOO_LARGE",
+          category: "limit",
+        });
+        await db.write("db", "m v=1 1");
+        assert.deepEqual(rows(await db.query("db", { measurement: "m" })), [["1", 1]]);
+      },
+      { maxBatchPoints: 2 },
+    );
+  });
+
+  it("refuses writes and queries to unknown databases when auto-create is off", async () => {
+    await withDb(
+      async (db) => {
+        await assert.rejects(db.write("nope", "m v=1 1"), { code: "STORAGE_DB_NOT_FOUND", category: "not_found" });
+        await assert.rejects(db.query("nope", { measurement: "m" }), { category: "not_found" });
+        await db.createDatabase("yes");
+        await db.write("yes", "m v=1 1");
+        assert.deepEqual(db.databases(), ["yes"]);
+      },
+      { autoCreateDatabases: false },
+    );
+  });
+
+  it("rejects invalid database names, typed points out of range and too many buckets", async () => {
+    await withDb(async (db) => {
+      await assert.rejects(db.write("a/b", "m v=1 1"), { code: "STORAGE_BAD_DB_NAME", category: "invalid" });
+      await assert.rejects(db.write("db", [{ measurement: "m", fields: { v: 1 }, time: 2n ** 63n }]), {
+        category: "invalid",
+      });
+      await db.write("db", "m v=1 1");
+      await assert.rejects(
+        db.query("db", { measurement: "m", aggregate: "count", start: 0n, end: 10n ** 18n, groupBy: { time: "1s" } }),
+        {
+          code: "STORAGE_TOO_MANY_BUCKETS",
+          category: "limit",
+        },
+      );
+    });
+  });
+
+  it("enforces the per-query series cap", async () => {
+    await withDb(
+      async (db) => {
+        await db.write("db", "m,h=a v=1 1\nm,h=b v=1 1\nm,h=c v=1 1");
+        await assert.rejects(db.query("db", { measurement: "m" }), { code: "STORAGE_QUERY_SERIES", category: "limit" });
+        assert.equal(
+          (await db.query("db", { measurement: "m", where: [{ key: "h", op: "=", value: "a" }] })).series.length,
+          1,
+        );
+      },
+      { maxQuerySeries: 2 },
+    );
+  });
+
+  it("refuses to open a directory another live process holds", async () => {
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, "LOCK"), `${process.ppid}\n`);
+    await assert.rejects(Strata.open(dir), { code: "STORAGE_DIR_LOCKED", category: "unavailable" });
+  });
+});
