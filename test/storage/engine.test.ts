@@ -381,3 +381,31 @@ describe("engine limits and bad input", () => {
     await assert.rejects(Strata.open(dir), { code: "STORAGE_DIR_LOCKED", category: "unavailable" });
   });
 });
+
+describe("engine durability ordering", () => {
+  it("does not acknowledge a write that creates a series before the index commit is durable", async () => {
+    await withDb(async (db) => {
+      await db.write("db", "m,s=a v=1 1");
+      const database = await db.engine.database("db", false);
+      let release: () => void = () => undefined;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      const original = database.index.flushed.bind(database.index);
+      database.index.flushed = async () => {
+        await gate;
+        return original();
+      };
+      let acknowledged = false;
+      try {
+        const write = db.write("db", "m,s=new v=2 2").then(() => (acknowledged = true));
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        assert.equal(acknowledged, false, "acknowledged before the new series was durable");
+        release();
+        await write;
+        assert.equal(acknowledged, true);
+      } finally {
+        release();
+        database.index.flushed = original;
+      }
+    });
+  });
+});

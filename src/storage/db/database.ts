@@ -121,6 +121,9 @@ export class Database {
     const index = await SeriesIndex.open(path.join(dir, "index"), { maxSeries: options.maxSeries });
     const segments = await SegmentSet.open(path.join(dir, "segments"), partitioning, damage);
     const tombstones = await TombstoneSet.open(path.join(dir, "tombstones"), damage);
+    // A flush may reserve sequence numbers that never become files (crash, or a partition emptied by deletes);
+    // tombstones may refer to them. Never hand them out again, or an old delete would hide new data.
+    segments.nextSeq = Math.max(segments.nextSeq, tombstones.maxSegmentSeq() + 1);
     const head = new Head();
     const typeOf = (id: number): FieldType => index.fieldById(id).type;
     const replayWriter = new HeadWriter(head, partitioning, typeOf);
@@ -210,12 +213,19 @@ export class Database {
     if (seriesIds.length === 0) return 0;
     const tombstone = { seriesIds, startNs, endNs, maxSegmentSeq: this.segments.nextSeq - 1 };
     const payload = encodeTombstone(tombstone, new ByteWriter(64 + seriesIds.length * 3));
-    // Durable for segments first, then ordered with writes in the WAL for the head.
-    await this.tombstones.add(tombstone, payload);
-    const durable = this.wal.append(WAL_RECORD_TOMBSTONE, payload);
+    // One synchronous step, so no flush can freeze the head in between: the tombstone covers every segment
+    // numbered so far (including ones a running flush reserved), the heads lose the points now, and the WAL
+    // record is ordered with the writes around it (replay deletes from the head exactly what was there).
+    const segmentsDurable = this.tombstones.add(tombstone, payload);
+    const walDurable = this.wal.append(WAL_RECORD_TOMBSTONE, payload);
     deleteFromHead(this.active, this.partitioning, tombstone);
     if (this.frozen !== null) deleteFromHead(this.frozen, this.partitioning, tombstone);
-    await durable;
+    try {
+      await Promise.all([segmentsDurable, walDurable]);
+    } catch (error) {
+      this.failure = error as Error;
+      throw error;
+    }
     return seriesIds.length;
   }
 
@@ -324,8 +334,12 @@ export class Database {
         if (known !== undefined) seriesId = known;
         else {
           const created = this.createSeries(key);
-          if (typeof created === "number") seriesId = created;
-          else error = created;
+          if (typeof created === "number") {
+            seriesId = created;
+            this.schemaGrew = true; // the new id must be durable before a WAL record refers to it
+          } else {
+            error = created;
+          }
         }
       }
       if (error !== null) rejected.push({ point: i, line: batch.lines[i]!, error });

@@ -2,12 +2,14 @@
 // Loads them at open (deleting leftover temporary files) and names new ones.
 import * as fsp from "node:fs/promises";
 import * as path from "node:path";
-import { isTsdbError } from "../../base/index.ts";
+import { CorruptError, isTsdbError } from "../../base/index.ts";
 import { SEGMENT_TMP_SUFFIX, SegmentReader } from "../segment/index.ts";
 import type { Partitioning } from "./partitioning.ts";
 
 const SEGMENT_SUFFIX = ".seg";
 const SEQ_DIGITS = 12;
+/** Suffix of a segment moved aside because it failed to open. */
+const CORRUPT_SUFFIX = ".corrupt";
 
 /** A segment reader with its sequence number; a higher sequence holds newer writes. */
 export interface SegmentEntry {
@@ -46,18 +48,22 @@ export class SegmentSet {
         await fsp.rm(file, { force: true });
         continue;
       }
-      if (!name.endsWith(SEGMENT_SUFFIX)) continue;
-      const seq = Number(name.slice(0, -SEGMENT_SUFFIX.length));
+      const seq = Number(name.slice(0, SEQ_DIGITS));
       if (!Number.isSafeInteger(seq)) continue;
+      // Sequences of moved-aside segments count too: a tombstone may cover them, so they are never reused.
       set.nextSeq = Math.max(set.nextSeq, seq + 1);
+      if (!name.endsWith(SEGMENT_SUFFIX)) continue;
       try {
         const reader = await SegmentReader.open(file);
         const partition = partitionOf(reader, partitioning);
         set.add({ seq, partition, reader });
       } catch (error) {
-        // A damaged segment is reported and left on disk for inspection; the rest of the data stays readable.
+        // A segment is renamed into place only after fsync, so a bad one is damage, not a torn write: move it
+        // aside for inspection (docs/format/segment.md §6), report it, and serve the rest.
         if (!isTsdbError(error) || error.category !== "corrupt") throw error;
-        damage.push({ file, offset: (error as unknown as { offset: number }).offset ?? -1, reason: error.message });
+        const offset = error instanceof CorruptError ? error.offset : -1;
+        await fsp.rename(file, file + CORRUPT_SUFFIX);
+        damage.push({ file, offset, reason: `${error.message}; moved aside to ${name}${CORRUPT_SUFFIX}` });
       }
     }
     return set;

@@ -32,10 +32,17 @@ export class TombstoneSet {
     return new TombstoneSet(wal, list);
   }
 
-  /** Persists (fsync) and activates a tombstone. */
-  async add(tombstone: Tombstone, payload: Uint8Array): Promise<void> {
-    await this.log.append(WAL_RECORD_TOMBSTONE, payload);
+  /** Activates a tombstone at once (reads see it) and resolves when it is persisted (fsync). */
+  add(tombstone: Tombstone, payload: Uint8Array): Promise<void> {
     this.list.push(tombstone);
+    return this.log.append(WAL_RECORD_TOMBSTONE, payload);
+  }
+
+  /** Highest segment sequence any tombstone covers, or 0. */
+  maxSegmentSeq(): number {
+    let max = 0;
+    for (const tombstone of this.list) max = Math.max(max, tombstone.maxSegmentSeq);
+    return max;
   }
 
   /** Tombstones covering `seriesId` in a segment with sequence `segmentSeq`; usually empty. */
