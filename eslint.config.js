@@ -5,7 +5,12 @@ export default tseslint.config(
   { ignores: ["dist/**", "node_modules/**", "**/*.cjs", "eslint.config.js"] },
   ...tseslint.configs.recommendedTypeChecked,
   {
-    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    languageOptions: {
+      parserOptions: {
+        projectService: { allowDefaultProject: ["bin/*.js", "scripts/*.mjs"] },
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
     rules: {
       "@typescript-eslint/no-floating-promises": [
         "error",
@@ -30,12 +35,13 @@ export default tseslint.config(
     rules: { "@typescript-eslint/no-explicit-any": "error" },
   },
   {
-    files: ["test/**/*.ts", "**/*.test.ts", "bench/**/*.ts", "scripts/**"],
+    files: ["test/**/*.ts", "**/*.test.ts", "bench/**/*.ts", "scripts/**", "bin/**"],
     rules: {
       "@typescript-eslint/no-unsafe-assignment": "off",
       "@typescript-eslint/no-unsafe-member-access": "off",
       "@typescript-eslint/no-unsafe-argument": "off",
       "@typescript-eslint/no-unsafe-call": "off",
+      "@typescript-eslint/no-unsafe-return": "off",
     },
   },
 );

@@ -4,10 +4,10 @@
 /** Database of the damage fixture. */
 export const DAMAGE_DB = "dmg";
 /** Points of each segment series (three blocks per column at the default 8192-point block limit). */
-export const SEGMENT_POINTS = 20_000;
+const SEGMENT_POINTS = 20_000;
 /** WAL records (one write each) and points per record. */
 export const WAL_RECORDS = 10;
-export const WAL_RECORD_POINTS = 50;
+const WAL_RECORD_POINTS = 50;
 
 // Midnight UTC, so every fixture point falls in one partition (one segment per flush).
 const T0 = 1_699_920_000_000_000_000n;
