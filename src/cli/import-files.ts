@@ -4,7 +4,7 @@ import * as fs from "node:fs";
 import type { Precision } from "../base/index.ts";
 import { PartialWriteError } from "../embedded/index.ts";
 import type { Strata } from "../embedded/index.ts";
-import { LineSplitter } from "./line-splitter.ts";
+import { LineSplitter } from "../ingest/index.ts";
 
 /** One rejected line of an import. */
 export interface BadLine {

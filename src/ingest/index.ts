@@ -4,3 +4,4 @@ export type { LineError, ParseOptions, ParseReport } from "./line-protocol/line-
 export { appendPoints } from "./line-protocol/append-points.ts";
 export { encodeLineProtocol } from "./line-protocol/encode-line-protocol.ts";
 export type { FieldValue, PointInput } from "./line-protocol/point-input.ts";
+export { LineSplitter } from "./line-protocol/line-splitter.ts";

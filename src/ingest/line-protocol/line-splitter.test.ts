@@ -1,9 +1,9 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { LineSplitter } from "../../src/cli/line-splitter.ts";
-import { LineProtocolParser } from "../../src/ingest/index.ts";
-import { WriteBatch } from "../../src/storage/index.ts";
+import { LineSplitter } from "./line-splitter.ts";
+import { LineProtocolParser } from "./line-protocol-parser.ts";
+import { WriteBatch } from "../../storage/index.ts";
 
 // Record-ending newline offsets of `text`, fed to one splitter in pieces cut at `cuts` (byte offsets).
 function recordEnds(input: Uint8Array, cuts: number[] = []): number[] {
