@@ -10,6 +10,7 @@ export const MAX_COLUMN_CAPACITY_HINT = 8192;
 const INITIAL_CAPACITY = MIN_COLUMN_CAPACITY;
 /** Bytes the head accounts per stored point: an f64 offset and an f64 value (strings add their length). */
 const HEAD_POINT_BYTES = 16;
+const EMPTY_OFFSETS = new Float64Array(0);
 
 /**
  * Points of one (partition, series, field), as offsets in ns from the partition start and values in the
@@ -25,30 +26,36 @@ export class HeadColumn {
   length: number;
   /** True while offsets are strictly increasing (no sort or dedupe needed on read). */
   sorted: boolean;
+  /** Points allocated by the first append; arrays start empty so an unused column costs nothing. */
+  private readonly initialCapacity: number;
 
   /** `capacity`: initial points to allocate (the head's hint from earlier flushes; see Head.columnCapacity). */
   constructor(type: FieldType, capacity = INITIAL_CAPACITY) {
     this.type = type;
-    this.offsets = new Float64Array(capacity);
-    this.values = type === FieldType.String ? [] : new Float64Array(capacity);
+    this.initialCapacity = capacity;
+    this.offsets = EMPTY_OFFSETS;
+    this.values = type === FieldType.String ? [] : EMPTY_OFFSETS;
     this.length = 0;
     this.sorted = true;
   }
 
-  /** Appends a numeric value (float, bool 0/1, safe int/uint). Returns bytes added to the head. */
+  /**
+   * Appends a numeric value (float, bool 0/1, safe int/uint). Returns the bytes the head's memory grew by:
+   * allocations are counted when they happen, so the budget tracks real memory, slack included.
+   */
   appendNumber(off: number, value: number): number {
     const n = this.length;
     if (n > 0 && this.sorted && off <= this.offsets[n - 1]!) {
       if (off === this.offsets[n - 1]) return this.overwriteLast(value);
       this.sorted = false;
     }
-    if (n === this.offsets.length) this.grow();
+    const grown = n === this.offsets.length ? this.grow() : 0;
     this.offsets[n] = off;
     const values = this.values;
     if (values instanceof Float64Array) values[n] = value;
     else if (values instanceof BigInt64Array || values instanceof BigUint64Array) values[n] = BigInt(value);
     this.length = n + 1;
-    return HEAD_POINT_BYTES;
+    return grown;
   }
 
   /** Appends an int/uint beyond ±2^53, switching the column to its bigint representation. */
@@ -62,11 +69,11 @@ export class HeadColumn {
       }
       this.sorted = false;
     }
-    if (n === this.offsets.length) this.grow();
+    const grown = n === this.offsets.length ? this.grow() : 0;
     this.offsets[n] = off;
     (this.values as BigInt64Array | BigUint64Array)[n] = value as never;
     this.length = n + 1;
-    return HEAD_POINT_BYTES;
+    return grown;
   }
 
   /** Appends a string value. */
@@ -80,11 +87,11 @@ export class HeadColumn {
       }
       this.sorted = false;
     }
-    if (n === this.offsets.length) this.grow();
+    const grown = n === this.offsets.length ? this.grow() : 0;
     this.offsets[n] = off;
     strings[n] = value;
     this.length = n + 1;
-    return HEAD_POINT_BYTES + value.length * 2;
+    return grown + value.length * 2;
   }
 
   /**
@@ -159,18 +166,19 @@ export class HeadColumn {
     return [];
   }
 
-  private grow(): void {
-    // Quadruple while small: each typed-array allocation costs microseconds, and most columns of a steady
-    // workload end up thousands of points long (bench/run.ts).
-    const capacity = this.offsets.length * (this.offsets.length < MAX_COLUMN_CAPACITY_HINT ? 4 : 2);
+  /** Doubles the arrays (or makes the first allocation); returns the bytes added. */
+  private grow(): number {
+    const old = this.offsets.length;
+    const capacity = old === 0 ? this.initialCapacity : old * 2;
     const offsets = new Float64Array(capacity);
     offsets.set(this.offsets);
     this.offsets = offsets;
     const values = this.values;
-    if (Array.isArray(values)) return;
+    if (Array.isArray(values)) return (capacity - old) * HEAD_POINT_BYTES; // string arrays grow in step
     const next = this.allocValues(capacity) as Float64Array;
     next.set(values as Float64Array);
     this.values = next;
+    return (capacity - old) * HEAD_POINT_BYTES;
   }
 
   private toBigColumn(): void {
