@@ -409,3 +409,40 @@ describe("engine durability ordering", () => {
     });
   });
 });
+
+describe("engine flush triggers", () => {
+  it("flushes the head to a segment once its oldest write is older than flushAgeMs, and truncates the WAL", async () => {
+    await withDb(
+      async (db) => {
+        await db.write("db", "m v=1 1");
+        const deadline = Date.now() + 5000;
+        let stats = await db.stats();
+        while (stats[0]!.segments === 0 && Date.now() < deadline) {
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          stats = await db.stats();
+        }
+        assert.equal(stats[0]!.segments, 1);
+        assert.equal(stats[0]!.headBytes, 0);
+        assert.ok(stats[0]!.walBytes < 100, `wal truncated, ${stats[0]!.walBytes} bytes left`);
+        assert.deepEqual(rows(await db.query("db", { measurement: "m" })), [["1", 1]]);
+      },
+      { flushAgeMs: 100 },
+    );
+  });
+
+  it("flushes when the head exceeds its memory budget", async () => {
+    await withDb(
+      async (db) => {
+        for (let batch = 0; batch < 20; batch++) {
+          const lines = Array.from({ length: 500 }, (_, i) => `m,s=${i % 50} v=${i} ${batch * 1000 + i}`);
+          await db.write("db", lines.join("\n"));
+        }
+        await db.write("db", "m,s=0 v=0 999999"); // waits for any running flush (backpressure)
+        const stats = await db.stats();
+        assert.ok(stats[0]!.segments >= 2, `expected several flushes, got ${stats[0]!.segments} segments`);
+        assert.equal(stats[0]!.points, 10_001);
+      },
+      { headBudgetBytes: 64 * 1024 },
+    );
+  });
+});
