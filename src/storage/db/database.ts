@@ -450,8 +450,11 @@ export class Database {
           const big = batch.bigValue(k);
           encoder.bigint(fieldId, big);
           writer.bigint(fieldId, BigInt.asUintN(64, big));
-        } else {
+        } else if (type === FieldType.Float) {
           encoder.number(fieldId, batch.valueNum[k]!);
+          writer.number(fieldId, batch.valueNum[k]!);
+        } else {
+          encoder.integer(fieldId, batch.valueNum[k]!);
           writer.number(fieldId, batch.valueNum[k]!);
         }
       }

@@ -11,6 +11,8 @@ const PAYLOAD_VERSION = 1;
 const VALUE_NUMBER = 0;
 const VALUE_BIGINT = 1;
 const VALUE_STRING = 2;
+const VALUE_ZIGZAG = 3;
+const ZIGZAG_SAFE = 2 ** 52;
 
 const textEncoder = new TextEncoder();
 const textDecoder = new TextDecoder();
@@ -51,6 +53,16 @@ export class WriteRecordEncoder {
     out.uvarint(fieldId);
     out.u8(VALUE_NUMBER);
     out.f64(value);
+  }
+
+  /** A safe integer (int, uint or bool field) as a zigzag varint: 1-3 bytes for typical values instead of 8. */
+  integer(fieldId: number, value: number): void {
+    // zigzag doubles the magnitude: beyond 2^52 it would leave the exact range of a double.
+    if (value >= ZIGZAG_SAFE || value <= -ZIGZAG_SAFE) return this.number(fieldId, value);
+    const out = this.out!;
+    out.uvarint(fieldId);
+    out.u8(VALUE_ZIGZAG);
+    out.uvarint(zigzag(value));
   }
 
   bigint(fieldId: number, value: bigint): void {
@@ -110,6 +122,10 @@ export function decodeWriteRecord(payload: Uint8Array, visitor: WriteRecordVisit
         if (cursor.pos + 8 > payload.length) throw bad("truncated number", cursor.pos);
         visitor.number(fieldId, view.getFloat64(cursor.pos, true));
         cursor.pos += 8;
+      } else if (kind === VALUE_ZIGZAG) {
+        const zz = getUvarint(payload, cursor);
+        if (zz < 0) throw bad("truncated integer", cursor.pos);
+        visitor.number(fieldId, unzigzag(zz));
       } else if (kind === VALUE_BIGINT) {
         if (cursor.pos + 8 > payload.length) throw bad("truncated integer", cursor.pos);
         visitor.bigint(fieldId, view.getBigUint64(cursor.pos, true));
