@@ -22,7 +22,7 @@ function encode(points: Point[]): Uint8Array {
       if (value.kind === "float") encoder.number(fieldId, value.v);
       else if (value.kind === "int") encoder.integer(fieldId, value.v);
       else if (value.kind === "big") encoder.bigint(fieldId, value.v);
-      else encoder.string(fieldId, value.v);
+      else encoder.string(fieldId, value.v as string);
     }
   }
   return encoder.finish().payload.slice();

@@ -2,6 +2,7 @@
 // Append-only typed arrays grown by doubling; sorting and last-write-wins dedupe happen lazily on read.
 import { FieldType } from "../model/index.ts";
 import type { ColumnValues } from "../model/index.ts";
+import type { SlabAllocator } from "./slab-allocator.ts";
 
 /** Smallest column allocation, in points. */
 export const MIN_COLUMN_CAPACITY = 64;
@@ -28,11 +29,14 @@ export class HeadColumn {
   sorted: boolean;
   /** Points allocated by the first append; arrays start empty so an unused column costs nothing. */
   private readonly initialCapacity: number;
+  /** Source of offset and float value arrays (shared by the head's columns), or null for plain allocation. */
+  private readonly allocator: SlabAllocator | null;
 
   /** `capacity`: initial points to allocate (the head's hint from earlier flushes; see Head.columnCapacity). */
-  constructor(type: FieldType, capacity = INITIAL_CAPACITY) {
+  constructor(type: FieldType, capacity = INITIAL_CAPACITY, allocator: SlabAllocator | null = null) {
     this.type = type;
     this.initialCapacity = capacity;
+    this.allocator = allocator;
     this.offsets = EMPTY_OFFSETS;
     this.values = type === FieldType.String ? [] : EMPTY_OFFSETS;
     this.length = 0;
@@ -170,15 +174,20 @@ export class HeadColumn {
   private grow(): number {
     const old = this.offsets.length;
     const capacity = old === 0 ? this.initialCapacity : old * 2;
-    const offsets = new Float64Array(capacity);
+    const offsets = this.allocF64(capacity);
     offsets.set(this.offsets);
     this.offsets = offsets;
     const values = this.values;
     if (Array.isArray(values)) return (capacity - old) * HEAD_POINT_BYTES; // string arrays grow in step
-    const next = this.allocValues(capacity) as Float64Array;
+    const next =
+      values instanceof Float64Array ? this.allocF64(capacity) : (this.allocValues(capacity) as Float64Array);
     next.set(values as Float64Array);
     this.values = next;
     return (capacity - old) * HEAD_POINT_BYTES;
+  }
+
+  private allocF64(length: number): Float64Array {
+    return this.allocator === null ? new Float64Array(length) : this.allocator.allocate(length);
   }
 
   private toBigColumn(): void {

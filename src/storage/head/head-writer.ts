@@ -47,7 +47,7 @@ export class HeadWriter {
 
   number(fieldId: number, value: number): void {
     const head = this.head;
-    head.bytes += this.series!.column(fieldId, this.typeOf(fieldId), head.columnCapacity).appendNumber(
+    head.bytes += this.series!.column(fieldId, this.typeOf(fieldId), head.columnCapacity, head.allocator).appendNumber(
       this.offset,
       value,
     );
@@ -58,7 +58,7 @@ export class HeadWriter {
   bigint(fieldId: number, bits: bigint): void {
     const type = this.typeOf(fieldId);
     const value = type === FieldType.Uint ? BigInt.asUintN(64, bits) : BigInt.asIntN(64, bits);
-    const column = this.series!.column(fieldId, type, this.head.columnCapacity);
+    const column = this.series!.column(fieldId, type, this.head.columnCapacity, this.head.allocator);
     const head = this.head;
     if (value >= -9007199254740991n && value <= 9007199254740991n) {
       head.bytes += column.appendNumber(this.offset, Number(value));
@@ -70,7 +70,10 @@ export class HeadWriter {
 
   string(fieldId: number, value: string): void {
     const head = this.head;
-    head.bytes += this.series!.column(fieldId, FieldType.String, head.columnCapacity).appendString(this.offset, value);
+    head.bytes += this.series!.column(fieldId, FieldType.String, head.columnCapacity, head.allocator).appendString(
+      this.offset,
+      value,
+    );
     head.points++;
   }
 }

@@ -2,6 +2,7 @@
 // Knows nothing of files; the database decides when to freeze and flush it.
 import type { FieldType } from "../model/index.ts";
 import { HeadColumn, MAX_COLUMN_CAPACITY_HINT, MIN_COLUMN_CAPACITY } from "./head-column.ts";
+import { SlabAllocator } from "./slab-allocator.ts";
 
 /** The fields of one series within one partition. Few fields per series, so a linear scan beats a Map. */
 export class HeadSeries {
@@ -13,11 +14,11 @@ export class HeadSeries {
     this.seriesId = seriesId;
   }
 
-  /** The column of `fieldId`, created with `type` and room for `capacity` points when absent. */
-  column(fieldId: number, type: FieldType, capacity: number): HeadColumn {
+  /** The column of `fieldId`, created with `type`, room for `capacity` points and `allocator` when absent. */
+  column(fieldId: number, type: FieldType, capacity: number, allocator: SlabAllocator): HeadColumn {
     const ids = this.fieldIds;
     for (let i = 0; i < ids.length; i++) if (ids[i] === fieldId) return this.columns[i]!;
-    const column = new HeadColumn(type, capacity);
+    const column = new HeadColumn(type, capacity, allocator);
     ids.push(fieldId);
     this.columns.push(column);
     return column;
@@ -69,9 +70,12 @@ export class Head {
    * allocations were ~9% of ingest time, bench/run.ts).
    */
   columnCapacity: number;
+  /** Memory of this head's columns; released with the head. */
+  readonly allocator: SlabAllocator;
 
   constructor(columnCapacity = MIN_COLUMN_CAPACITY) {
     this.columnCapacity = columnCapacity;
+    this.allocator = new SlabAllocator();
   }
 
   /** Average points per column, rounded up to a power of two within [64, 8192]: the next head's capacity hint. */
