@@ -452,10 +452,10 @@ export class Database {
           writer.bigint(fieldId, BigInt.asUintN(64, big));
         } else if (type === FieldType.Float) {
           encoder.number(fieldId, batch.valueNum[k]!);
-          writer.number(fieldId, batch.valueNum[k]!);
+          writer.typedNumber(fieldId, type, batch.valueNum[k]!);
         } else {
           encoder.integer(fieldId, batch.valueNum[k]!);
-          writer.number(fieldId, batch.valueNum[k]!);
+          writer.typedNumber(fieldId, type as FieldType, batch.valueNum[k]!);
         }
       }
     }

@@ -20,6 +20,8 @@ export class HeadWriter {
   private seriesId = -1;
   private partitionIndex = NaN;
   private offset = 0;
+  /** Index of the next value within the current point: a hint for the column lookup. */
+  private slot = 0;
 
   constructor(head: Head, locator: PartitionLocator, typeOf: (fieldId: number) => FieldType) {
     this.head = head;
@@ -38,6 +40,7 @@ export class HeadWriter {
   point(seriesId: number, sec: number, nsec: number): void {
     const index = this.locator.index(sec);
     this.offset = this.locator.offset(sec, nsec, index);
+    this.slot = 0;
     if (index !== this.partitionIndex || seriesId !== this.seriesId || this.series === null) {
       this.series = this.head.partition(index).seriesOf(seriesId);
       this.partitionIndex = index;
@@ -46,11 +49,14 @@ export class HeadWriter {
   }
 
   number(fieldId: number, value: number): void {
+    this.typedNumber(fieldId, this.typeOf(fieldId), value);
+  }
+
+  /** `number` for callers that know the field's type (the live write path), saving a lookup per value. */
+  typedNumber(fieldId: number, type: FieldType, value: number): void {
     const head = this.head;
-    head.bytes += this.series!.column(fieldId, this.typeOf(fieldId), head.columnCapacity, head.allocator).appendNumber(
-      this.offset,
-      value,
-    );
+    const column = this.series!.column(fieldId, type, head.columnCapacity, head.allocator, this.slot++);
+    head.bytes += column.appendNumber(this.offset, value);
     head.points++;
   }
 
@@ -58,7 +64,7 @@ export class HeadWriter {
   bigint(fieldId: number, bits: bigint): void {
     const type = this.typeOf(fieldId);
     const value = type === FieldType.Uint ? BigInt.asUintN(64, bits) : BigInt.asIntN(64, bits);
-    const column = this.series!.column(fieldId, type, this.head.columnCapacity, this.head.allocator);
+    const column = this.series!.column(fieldId, type, this.head.columnCapacity, this.head.allocator, this.slot++);
     const head = this.head;
     if (value >= -9007199254740991n && value <= 9007199254740991n) {
       head.bytes += column.appendNumber(this.offset, Number(value));
@@ -70,10 +76,13 @@ export class HeadWriter {
 
   string(fieldId: number, value: string): void {
     const head = this.head;
-    head.bytes += this.series!.column(fieldId, FieldType.String, head.columnCapacity, head.allocator).appendString(
-      this.offset,
-      value,
-    );
+    head.bytes += this.series!.column(
+      fieldId,
+      FieldType.String,
+      head.columnCapacity,
+      head.allocator,
+      this.slot++,
+    ).appendString(this.offset, value);
     head.points++;
   }
 }

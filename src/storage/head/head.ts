@@ -15,8 +15,10 @@ export class HeadSeries {
   }
 
   /** The column of `fieldId`, created with `type`, room for `capacity` points and `allocator` when absent. */
-  column(fieldId: number, type: FieldType, capacity: number, allocator: SlabAllocator): HeadColumn {
+  /** `hint`: where the column probably is (points of a series usually list fields in the same order). */
+  column(fieldId: number, type: FieldType, capacity: number, allocator: SlabAllocator, hint = -1): HeadColumn {
     const ids = this.fieldIds;
+    if (hint >= 0 && hint < ids.length && ids[hint] === fieldId) return this.columns[hint]!;
     for (let i = 0; i < ids.length; i++) if (ids[i] === fieldId) return this.columns[i]!;
     const column = new HeadColumn(type, capacity, allocator);
     ids.push(fieldId);
