@@ -130,6 +130,8 @@ export class StorageEngine {
       maxPoints: this.options.maxQueryPoints,
       maxSeries: this.options.maxQuerySeries,
       maxBuckets: MAX_BUCKETS,
+      timeoutMs: this.options.queryTimeoutMs,
+      monotonicMs: () => this.options.clock.monotonicMs(),
     });
   }
 

@@ -375,6 +375,27 @@ describe("engine limits and bad input", () => {
     );
   });
 
+  it("stops a query that runs past its time limit with a limit error", async () => {
+    let ms = 0;
+    const clock = {
+      now: (out: Float64Array | number[]) => {
+        out[0] = 1_700_000_000;
+        out[1] = 0;
+      },
+      monotonicMs: () => (ms += 1000), // every look at the clock is a second later
+    };
+    await withDb(
+      async (db) => {
+        await db.write("db", "m,h=a v=1 1\nm,h=b v=1 1\nm,h=c v=1 1");
+        await assert.rejects(db.query("db", { measurement: "m", groupBy: { tags: ["h"] } }), {
+          code: "STORAGE_QUERY_TIMEOUT",
+          category: "limit",
+        });
+      },
+      { clock, queryTimeoutMs: 1500 },
+    );
+  });
+
   it("refuses to open a directory another live process holds", async () => {
     const dir = tempDir();
     fs.writeFileSync(path.join(dir, "LOCK"), `${process.ppid}\n`);

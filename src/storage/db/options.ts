@@ -25,6 +25,8 @@ export interface EngineOptions {
   maxQueryPoints?: number;
   /** Cap on series a single query may touch (default 1,000,000). */
   maxQuerySeries?: number;
+  /** Time limit of a single query in ms (default 60,000); checked between series. */
+  queryTimeoutMs?: number;
   /** Time source; tests inject a fake one. */
   clock?: Clock;
 }
@@ -47,6 +49,7 @@ export function resolveOptions(options: EngineOptions = {}): ResolvedOptions {
     maxBatchPoints: options.maxBatchPoints ?? 1_000_000,
     maxQueryPoints: options.maxQueryPoints ?? 100_000_000,
     maxQuerySeries: options.maxQuerySeries ?? 1_000_000,
+    queryTimeoutMs: options.queryTimeoutMs ?? 60_000,
     clock: options.clock ?? new SystemClock(),
   };
   if (!["always", "interval", "never"].includes(resolved.sync))
@@ -58,6 +61,7 @@ export function resolveOptions(options: EngineOptions = {}): ResolvedOptions {
     "maxBatchPoints",
     "maxQueryPoints",
     "maxQuerySeries",
+    "queryTimeoutMs",
   ] as const) {
     if (!Number.isFinite(resolved[key]) || resolved[key] <= 0) bad(key, `${resolved[key]} must be a positive number`);
   }

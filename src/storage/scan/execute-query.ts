@@ -18,7 +18,14 @@ export interface QueryLimits {
   maxPoints: number;
   maxSeries: number;
   maxBuckets: number;
+  /** Wall-clock limit of one query, in ms. */
+  timeoutMs: number;
+  /** Monotonic clock in ms (the engine's injected Clock). */
+  monotonicMs: () => number;
 }
+
+/** Longest stretch a query runs without yielding to the event loop, in ms. */
+const YIELD_EVERY_MS = 10;
 
 interface SelectedField {
   name: string;
@@ -35,7 +42,12 @@ interface Group {
 }
 
 /** Executes `query`; `nowNs` is the upper bound of GROUP BY time queries without an end. */
-export function executeQuery(db: Database, query: NativeQuery, nowNs: bigint, limits: QueryLimits): QueryResult {
+export async function executeQuery(
+  db: Database,
+  query: NativeQuery,
+  nowNs: bigint,
+  limits: QueryLimits,
+): Promise<QueryResult> {
   const stats: QueryStats = { seriesScanned: 0, pointsDecoded: 0, blocksDecoded: 0, blocksFromStats: 0 };
   if (typeof query.measurement !== "string" || query.measurement === "") {
     throw new InvalidError("STORAGE_BAD_QUERY", "query needs a measurement");
@@ -71,12 +83,23 @@ export function executeQuery(db: Database, query: NativeQuery, nowNs: bigint, li
   const groups = groupSeries(db, seriesIds, query.groupBy?.tags);
   const range = new PartitionRange(db, startNs, endNs);
   const scanner = new ColumnScanner(db, stats);
-  const ctx: Context = { db, query, fields, range, scanner, stats, limits };
+  const startedMs = limits.monotonicMs();
+  const ctx: Context = {
+    db,
+    query,
+    fields,
+    range,
+    scanner,
+    stats,
+    limits,
+    deadlineMs: startedMs + limits.timeoutMs,
+    yieldAtMs: startedMs + YIELD_EVERY_MS,
+  };
   const series: ResultSeries[] = [];
   for (const group of groups) {
     stats.seriesScanned += group.seriesIds.length;
     const result = aggregated
-      ? aggregateGroup(
+      ? await aggregateGroup(
           ctx,
           group,
           new Bucketing(
@@ -88,7 +111,7 @@ export function executeQuery(db: Database, query: NativeQuery, nowNs: bigint, li
             limits.maxBuckets,
           ),
         )
-      : rawGroup(ctx, group);
+      : await rawGroup(ctx, group);
     if (result !== null) series.push(result);
   }
   return { series, stats };
@@ -102,6 +125,10 @@ interface Context {
   scanner: ColumnScanner;
   stats: QueryStats;
   limits: QueryLimits;
+  /** Monotonic ms after which the query fails with a limit error. */
+  deadlineMs: number;
+  /** Monotonic ms at which the query next yields to the event loop. */
+  yieldAtMs: number;
 }
 
 /** The query's time range as partitions and per-partition offset bounds. */
@@ -132,11 +159,11 @@ class PartitionRange {
   }
 }
 
-function aggregateGroup(ctx: Context, group: Group, bucketing: Bucketing): ResultSeries | null {
+async function aggregateGroup(ctx: Context, group: Group, bucketing: Bucketing): Promise<ResultSeries | null> {
   const { fields, query } = ctx;
   const aggs = fields.map((f) => new BucketAggregator(f.fn!, f.type, bucketing.count, f.percentile));
   if (query.fieldWhere !== undefined && query.fieldWhere.length > 0) {
-    feedFromRows(ctx, group, aggs, bucketing);
+    await feedFromRows(ctx, group, aggs, bucketing);
   } else {
     const visitor = new BucketVisitor(bucketing);
     for (const seriesId of group.seriesIds) {
@@ -148,7 +175,7 @@ function aggregateGroup(ctx: Context, group: Group, bucketing: Bucketing): Resul
           ctx.scanner.scan(seriesId, fields[f]!.id, p, ctx.range.lo(p), ctx.range.hi(p), true, visitor);
         }
       }
-      checkPoints(ctx);
+      await pace(ctx);
     }
   }
   let any = false;
@@ -167,8 +194,8 @@ function aggregateGroup(ctx: Context, group: Group, bucketing: Bucketing): Resul
 }
 
 /** Feeds aggregators from filtered rows (field conditions need whole rows, so no stats pushdown). */
-function feedFromRows(ctx: Context, group: Group, aggs: BucketAggregator[], bucketing: Bucketing): void {
-  const rows = readRows(ctx, group);
+async function feedFromRows(ctx: Context, group: Group, aggs: BucketAggregator[], bucketing: Bucketing): Promise<void> {
+  const rows = await readRows(ctx, group);
   const f64 = new Float64Array(1);
   const off = new Float64Array(1);
   for (let r = 0; r < rows.length; r++) {
@@ -192,8 +219,8 @@ function single(v: AggValue, f64: Float64Array): ColumnValues {
   return f64;
 }
 
-function rawGroup(ctx: Context, group: Group): ResultSeries | null {
-  const rows = readRows(ctx, group);
+async function rawGroup(ctx: Context, group: Group): Promise<ResultSeries | null> {
+  const rows = await readRows(ctx, group);
   if (rows.length === 0) return null;
   const times = rows.partitions.map((p, r) => ctx.db.partitioning.toNs(p, rows.offsets[r]!));
   if (ctx.query.order === "desc") {
@@ -204,7 +231,7 @@ function rawGroup(ctx: Context, group: Group): ResultSeries | null {
 }
 
 /** Reads the group's rows: per series, fields joined by time and filtered, then merged by time. */
-function readRows(ctx: Context, group: Group): RowSet {
+async function readRows(ctx: Context, group: Group): Promise<RowSet> {
   const { fields, query } = ctx;
   const rows = new RowSet(fields.length);
   const collectors = fields.map((f) => new PointCollector(f.type === FieldType.Bool));
@@ -221,7 +248,7 @@ function readRows(ctx: Context, group: Group): RowSet {
     const from = rows.length;
     joinFields(collectors, rows);
     if (conditions.length > 0) filterRows(rows, from, conditions, conditionIndex);
-    checkPoints(ctx);
+    await pace(ctx);
   }
   if (group.seriesIds.length > 1) sortRows(rows);
   return rows;
@@ -274,12 +301,28 @@ class BucketVisitor implements ColumnVisitor {
   }
 }
 
-function checkPoints(ctx: Context): void {
+/**
+ * Called between series: enforces the point cap and the time limit, and yields to the event loop every
+ * YIELD_EVERY_MS so a long scan does not stall other work (STYLE.md §8.8). Writes and flushes may run during a
+ * yield; a query sees each series as of the moment it scans it (no snapshot isolation, as InfluxDB).
+ */
+async function pace(ctx: Context): Promise<void> {
   if (ctx.stats.pointsDecoded > ctx.limits.maxPoints) {
     throw new LimitError(
       "STORAGE_QUERY_POINTS",
       `query read more than ${ctx.limits.maxPoints} points: narrow the time range or the series selection`,
     );
+  }
+  const now = ctx.limits.monotonicMs();
+  if (now > ctx.deadlineMs) {
+    throw new LimitError(
+      "STORAGE_QUERY_TIMEOUT",
+      `query ran longer than its limit of ${ctx.limits.timeoutMs} ms: narrow the time range or the series selection`,
+    );
+  }
+  if (now >= ctx.yieldAtMs) {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    ctx.yieldAtMs = ctx.limits.monotonicMs() + YIELD_EVERY_MS;
   }
 }
 
