@@ -60,18 +60,7 @@ export async function executeQuery(
       "mixing aggregated and raw fields is not supported: give every field a function",
     );
   }
-  const widthNs = query.groupBy?.time === undefined ? undefined : toDuration(query.groupBy.time, "groupBy.time");
-  if (widthNs !== undefined && !aggregated)
-    throw new InvalidError("STORAGE_BAD_QUERY", "groupBy.time needs an aggregate");
-  if (widthNs !== undefined && widthNs <= 0n)
-    throw new InvalidError("STORAGE_BAD_QUERY", "groupBy.time must be positive");
-  const startNs = query.start === undefined ? MIN_TIME_NS : toTime(query.start, "start");
-  // Without an end, the range includes the largest int64 time (end is exclusive).
-  let endNs = query.end === undefined ? MAX_TIME_NS + 1n : toTime(query.end, "end");
-  if (widthNs !== undefined) {
-    if (query.start === undefined) throw new InvalidError("STORAGE_BAD_QUERY", "groupBy.time needs a start time");
-    if (query.end === undefined) endNs = nowNs + 1n;
-  }
+  const { startNs, endNs, widthNs } = timeRange(query, aggregated, nowNs);
   const seriesIds = db.index.select(query.measurement, query.where ?? [], query.anchored ?? false);
   if (seriesIds.length > limits.maxSeries) {
     throw new LimitError(
@@ -324,6 +313,28 @@ async function pace(ctx: Context): Promise<void> {
     await new Promise<void>((resolve) => setImmediate(resolve));
     ctx.yieldAtMs = ctx.limits.monotonicMs() + YIELD_EVERY_MS;
   }
+}
+
+/** The query's [start, end) and bucket width, validated; GROUP BY time needs a start and ends at now by default. */
+function timeRange(
+  query: NativeQuery,
+  aggregated: boolean,
+  nowNs: bigint,
+): { startNs: bigint; endNs: bigint; widthNs: bigint | undefined } {
+  const widthNs = query.groupBy?.time === undefined ? undefined : toDuration(query.groupBy.time, "groupBy.time");
+  if (widthNs !== undefined && !aggregated) {
+    throw new InvalidError("STORAGE_BAD_QUERY", "groupBy.time needs an aggregate");
+  }
+  if (widthNs !== undefined && widthNs <= 0n)
+    throw new InvalidError("STORAGE_BAD_QUERY", "groupBy.time must be positive");
+  const startNs = query.start === undefined ? MIN_TIME_NS : toTime(query.start, "start");
+  // Without an end, the range includes the largest int64 time (end is exclusive).
+  let endNs = query.end === undefined ? MAX_TIME_NS + 1n : toTime(query.end, "end");
+  if (widthNs !== undefined) {
+    if (query.start === undefined) throw new InvalidError("STORAGE_BAD_QUERY", "groupBy.time needs a start time");
+    if (query.end === undefined) endNs = nowNs + 1n;
+  }
+  return { startNs, endNs, widthNs };
 }
 
 function selectFields(db: Database, query: NativeQuery): SelectedField[] {
