@@ -520,15 +520,10 @@ function deleteFromHead(
   partitioning: Partitioning,
   tombstone: { seriesIds: Uint32Array; startNs: bigint; endNs: bigint },
 ): void {
-  const lo = [0, 0];
-  const hi = [0, 0];
-  partitioning.locate(tombstone.startNs, lo);
-  partitioning.locate(tombstone.endNs, hi);
   for (const partition of head.partitions.values()) {
-    const p = partition.index;
-    if (p < lo[0]! || p > hi[0]!) continue;
-    const fromOff = p === lo[0] ? lo[1]! : 0;
-    const toOff = p === hi[0] ? hi[1]! : Infinity;
+    const range = partitioning.offsetRange(partition.index, tombstone.startNs, tombstone.endNs);
+    if (range === null) continue;
+    const [fromOff, toOff] = range;
     for (let i = 0; i < tombstone.seriesIds.length; i++) {
       const series = partition.series.get(tombstone.seriesIds[i]!);
       if (series === undefined) continue;

@@ -51,6 +51,19 @@ export class Partitioning {
     out[1] = Number(ns - index * duration);
   }
 
+  /**
+   * The offsets [from, to] (inclusive) of partition `index` that lie in the inclusive time range
+   * [startNs, endNs], or null when they do not meet.
+   */
+  offsetRange(index: number, startNs: bigint, endNs: bigint): [from: number, to: number] | null {
+    const partitionStart = this.startNs(index);
+    const partitionEnd = partitionStart + BigInt(this.durationNs) - 1n;
+    if (endNs < partitionStart || startNs > partitionEnd) return null;
+    const from = startNs <= partitionStart ? 0 : Number(startNs - partitionStart);
+    const to = endNs >= partitionEnd ? this.durationNs - 1 : Number(endNs - partitionStart);
+    return [from, to];
+  }
+
   /** Exact ns of (index, offset). */
   toNs(index: number, offset: number): bigint {
     return this.startNs(index) + BigInt(offset);

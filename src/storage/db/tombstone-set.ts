@@ -1,6 +1,7 @@
 // Durable deletes that apply to segment files at read time, until compaction rewrites the segments.
 // Stored in their own never-truncated log (the WAL record format), replayed at open.
 import { isTsdbError } from "../../base/index.ts";
+import { containsId } from "../series-index/index.ts";
 import { Wal } from "../wal/index.ts";
 import type { Damage } from "./segment-set.ts";
 import { WAL_RECORD_TOMBSTONE, decodeTombstone } from "./wal-record.ts";
@@ -50,7 +51,7 @@ export class TombstoneSet {
     if (this.list.length === 0) return EMPTY;
     let found: Tombstone[] | null = null;
     for (const tombstone of this.list) {
-      if (segmentSeq > tombstone.maxSegmentSeq || !containsSorted(tombstone.seriesIds, seriesId)) continue;
+      if (segmentSeq > tombstone.maxSegmentSeq || !containsId(tombstone.seriesIds, seriesId)) continue;
       (found ??= []).push(tombstone);
     }
     return found ?? EMPTY;
@@ -66,14 +67,3 @@ export class TombstoneSet {
 }
 
 const EMPTY: Tombstone[] = [];
-
-function containsSorted(ids: Uint32Array, id: number): boolean {
-  let lo = 0;
-  let hi = ids.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (ids[mid]! < id) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo < ids.length && ids[lo] === id;
-}

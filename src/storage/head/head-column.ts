@@ -133,10 +133,8 @@ export class HeadColumn {
   deleteRange(lo: number, hi: number): number {
     this.normalize();
     const n = this.length;
-    let first = lowerBound(this.offsets, 0, n, lo);
-    let end = lowerBound(this.offsets, first, n, hi + 1);
-    if (hi === Infinity) end = n;
-    if (lo === -Infinity) first = 0;
+    const first = lowerBound(this.offsets, 0, n, lo);
+    const end = lowerBound(this.offsets, first, n, hi + 1);
     const removed = end - first;
     if (removed === 0) return 0;
     const newOffsets = new Float64Array(Math.max(INITIAL_CAPACITY, n - removed));

@@ -222,15 +222,10 @@ export class ColumnScanner {
   private tombstoneRanges(seriesId: number, seq: number, partition: number): number[] {
     const tombstones = this.db.tombstones.forSeries(seriesId, seq);
     if (tombstones.length === 0) return NO_RANGES;
-    const partitioning = this.db.partitioning;
-    const startNs = partitioning.startNs(partition);
-    const endNs = startNs + BigInt(partitioning.durationNs) - 1n;
     const ranges: number[] = [];
     for (const t of tombstones) {
-      if (t.endNs < startNs || t.startNs > endNs) continue;
-      const from = t.startNs <= startNs ? 0 : Number(t.startNs - startNs);
-      const to = t.endNs >= endNs ? partitioning.durationNs : Number(t.endNs - startNs);
-      ranges.push(from, to);
+      const range = this.db.partitioning.offsetRange(partition, t.startNs, t.endNs);
+      if (range !== null) ranges.push(range[0], range[1]);
     }
     return ranges;
   }
