@@ -6,9 +6,17 @@ import { InvalidError, isTsdbError } from "../base/index.ts";
 import type { CliCommand, CliIo } from "./cli-command.ts";
 import { importCommand } from "./import-command.ts";
 import { queryCommand } from "./query-command.ts";
+import { serveCommand } from "./serve-command.ts";
 import { statsCommand } from "./stats-command.ts";
+import { tokenCommand } from "./token-command.ts";
 
-const COMMANDS: Record<string, CliCommand> = { import: importCommand, stats: statsCommand, query: queryCommand };
+const COMMANDS: Record<string, CliCommand> = {
+  serve: serveCommand,
+  import: importCommand,
+  stats: statsCommand,
+  query: queryCommand,
+  token: tokenCommand,
+};
 
 const MAIN_HELP = `usage: strata <command> [flags]
 
@@ -24,7 +32,7 @@ flags:
   -h, --help      show help (also: strata <command> --help)
   -v, --version   print the version
 
-exit codes: 0 success, 1 error, 2 import finished but some lines were rejected
+exit codes: 0 success, 1 error, 2 import finished but some lines were rejected, or a bad serve configuration
 `;
 
 /**

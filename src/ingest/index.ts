@@ -5,3 +5,9 @@ export { appendPoints } from "./line-protocol/append-points.ts";
 export { encodeLineProtocol } from "./line-protocol/encode-line-protocol.ts";
 export type { FieldValue, PointInput } from "./line-protocol/point-input.ts";
 export { LineSplitter } from "./line-protocol/line-splitter.ts";
+export { decodeRemoteWrite } from "./remote-write/remote-write-decoder.ts";
+export type {
+  RemoteWriteOptions,
+  RemoteWriteResult,
+  RemoteWriteSeriesError,
+} from "./remote-write/remote-write-decoder.ts";

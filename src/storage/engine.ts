@@ -15,9 +15,16 @@ import { Database, resolveOptions } from "./db/index.ts";
 import type { EngineOptions, ResolvedOptions, WriteResult } from "./db/index.ts";
 import { fieldTypeName, parseSeriesKey } from "./model/index.ts";
 import type { FieldTypeName, WriteBatch } from "./model/index.ts";
-import { executeQuery } from "./scan/index.ts";
-import type { NativeQuery, QueryResult, TimeInput } from "./scan/index.ts";
-import type { TagMatcher } from "./series-index/index.ts";
+import { executeQuery, readNumericColumns } from "./scan/index.ts";
+import type {
+  NativeQuery,
+  NumericColumnsQuery,
+  NumericSeriesColumns,
+  QueryLimits,
+  QueryResult,
+  TimeInput,
+} from "./scan/index.ts";
+import type { MetricMetadata, TagMatcher } from "./series-index/index.ts";
 import { acquireDirLock, releaseDirLock } from "./dir-lock.ts";
 
 /** Which series an operation applies to: a measurement (all when omitted) and tag matchers. */
@@ -50,6 +57,13 @@ const MAX_BUCKETS = 1_000_000;
 const DATA_DIR = "data";
 
 /**
+ * Called after a write to database `db` is acknowledged (as durable as the sync mode promises), before `write()`
+ * resolves. `batch` is the caller's and may be reused once the listener returns: copy what you keep. Points listed
+ * in `result.rejected` (by point index) were not stored.
+ */
+export type WriteListener = (db: string, batch: WriteBatch, result: WriteResult) => void;
+
+/**
  * A Strata data directory. All methods are async and may interleave; databases open lazily and stay open
  * until `close()`. Only one process may open a directory at a time (a lock file guards it).
  */
@@ -58,6 +72,10 @@ export class StorageEngine {
   readonly options: ResolvedOptions;
   private readonly open = new Map<string, Promise<Database>>();
   private closed = false;
+  /** Current write listeners; replaced (copy on change), never mutated, so a notify loop sees a stable list. */
+  private writeListeners: readonly WriteListener[] = [];
+  /** Exceptions thrown by write listeners since open (they never fail a write). */
+  private listenerErrorCount = 0;
 
   private constructor(dir: string, options: ResolvedOptions) {
     this.dir = dir;
@@ -118,7 +136,31 @@ export class StorageEngine {
   /** Stores a batch in database `name` (created on first write when autoCreateDatabases). */
   async write(name: string, batch: WriteBatch): Promise<WriteResult> {
     const db = await this.database(name, this.options.autoCreateDatabases);
-    return db.write(batch);
+    const result = await db.write(batch);
+    if (this.writeListeners.length > 0 && result.accepted > 0) this.notifyWrite(name, batch, result);
+    return result;
+  }
+
+  /**
+   * Registers `listener` for acknowledged writes (see {@link WriteListener}); it runs synchronously on the write's
+   * completion path, so it must be cheap. Writes with no accepted point are not reported. A throwing listener does
+   * not fail the write: the exception is counted ({@link writeListenerErrors}) and dropped, which is safe because
+   * the data is already durable and listeners only observe it. Returns a function that unsubscribes (idempotent).
+   */
+  onWrite(listener: WriteListener): () => void {
+    this.writeListeners = [...this.writeListeners, listener];
+    let subscribed = true;
+    return () => {
+      if (!subscribed) return;
+      subscribed = false;
+      const i = this.writeListeners.indexOf(listener);
+      this.writeListeners = [...this.writeListeners.slice(0, i), ...this.writeListeners.slice(i + 1)];
+    };
+  }
+
+  /** Number of exceptions write listeners have thrown since the engine opened. */
+  writeListenerErrors(): number {
+    return this.listenerErrorCount;
   }
 
   /** Runs a native query. */
@@ -126,13 +168,26 @@ export class StorageEngine {
     const db = await this.getDatabase(name);
     const now = [0, 0];
     this.options.clock.now(now);
-    return executeQuery(db, query, toNs(now[0]!, now[1]!), {
+    return executeQuery(db, query, toNs(now[0]!, now[1]!), this.queryLimits());
+  }
+
+  /**
+   * Raw points of one numeric field per matching series as ms times and float64 values in typed arrays (last
+   * write wins, tombstones applied, several points in one ms → the last), under the same caps as `query`. See
+   * {@link readNumericColumns}. Throws NotFoundError for an unknown database.
+   */
+  async readNumericColumns(name: string, query: NumericColumnsQuery): Promise<NumericSeriesColumns[]> {
+    return readNumericColumns(await this.getDatabase(name), query, this.queryLimits());
+  }
+
+  private queryLimits(): QueryLimits {
+    return {
       maxPoints: this.options.maxQueryPoints,
       maxSeries: this.options.maxQuerySeries,
       maxBuckets: MAX_BUCKETS,
       timeoutMs: this.options.queryTimeoutMs,
       monotonicMs: () => this.options.clock.monotonicMs(),
-    });
+    };
   }
 
   /** Deletes points of matching series with start ≤ time ≤ end. Returns the number of series matched. */
@@ -143,10 +198,21 @@ export class StorageEngine {
     return db.delete(selector.measurement, selector.where ?? [], start, end);
   }
 
+  /**
+   * Drops the series matching `selector` (InfluxQL DROP SERIES / DROP MEASUREMENT): deletes all their points and
+   * removes them from the index, so listings no longer show them. Resolves when durable; returns the number of
+   * series dropped. Throws NotFoundError for an unknown database.
+   */
+  async dropSeries(name: string, selector: SeriesSelector): Promise<number> {
+    const db = await this.getDatabase(name);
+    return db.dropSeries(selector.measurement, selector.where ?? []);
+  }
+
   /** Measurement names, sorted; restricted to those with series matching `where` when given. */
   async measurements(name: string, where: TagMatcher[] = []): Promise<string[]> {
     const db = await this.getDatabase(name);
-    if (where.length === 0) return db.index.measurements();
+    // A measurement whose series were all dropped keeps its field schema (WAL replay needs it) but is not listed.
+    if (where.length === 0) return db.index.measurements().filter((m) => db.index.hasSeries(m));
     return db.index.measurements().filter((m) => db.index.select(m, where, false).length > 0);
   }
 
@@ -194,6 +260,21 @@ export class StorageEngine {
         return { key, measurement: parsed.measurement, tags: Object.fromEntries(parsed.tags) };
       })
       .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  }
+
+  /**
+   * Stores Prometheus metric metadata for database `name` (created when absent and autoCreateDatabases), last
+   * entry per metric wins. Resolves when the changed entries are durable (fsynced LMDB commit).
+   */
+  async putMetricMetadata(name: string, entries: readonly MetricMetadata[]): Promise<void> {
+    const db = await this.database(name, this.options.autoCreateDatabases);
+    if (db.index.putMetricMetadata(entries) > 0) await db.index.flushed();
+  }
+
+  /** Metric metadata of database `name`, sorted by metric. Throws NotFoundError for an unknown database. */
+  async metricMetadata(name: string): Promise<MetricMetadata[]> {
+    const db = await this.getDatabase(name);
+    return db.index.metricMetadata();
   }
 
   /** Writes every database's head to segment files. */
@@ -252,6 +333,18 @@ export class StorageEngine {
     this.open.clear();
     await releaseDirLock(this.dir);
     if (failure !== null) throw failure;
+  }
+
+  private notifyWrite(name: string, batch: WriteBatch, result: WriteResult): void {
+    const listeners = this.writeListeners;
+    for (let i = 0; i < listeners.length; i++) {
+      try {
+        listeners[i]!(name, batch, result);
+      } catch {
+        // Dropped on purpose (see onWrite): the write is durable; a listener's failure is its own to report.
+        this.listenerErrorCount++;
+      }
+    }
   }
 
   private async getDatabase(name: string): Promise<Database> {

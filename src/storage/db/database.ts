@@ -6,6 +6,8 @@ import {
   ConflictError,
   InvalidError,
   LimitError,
+  MAX_TIME_NS,
+  MIN_TIME_NS,
   UnavailableError,
   isTsdbError,
   isTimeInRange,
@@ -13,6 +15,7 @@ import {
 import type { TsdbError } from "../../base/index.ts";
 import { ByteWriter } from "../codec/index.ts";
 import { Head, HeadWriter } from "../head/index.ts";
+import type { HeadMemoryUser } from "../head/index.ts";
 import { FieldType, fieldTypeName } from "../model/index.ts";
 import type { WriteBatch } from "../model/index.ts";
 import { SeriesIndex } from "../series-index/index.ts";
@@ -60,7 +63,7 @@ interface DatabaseMeta {
  * A database directory. Writes, deletes and flushes may be called concurrently; each write is applied to the
  * head and appended to the WAL in one synchronous step, so the WAL order is the head order.
  */
-export class Database {
+export class Database implements HeadMemoryUser {
   readonly name: string;
   readonly dir: string;
   readonly partitioning: Partitioning;
@@ -144,6 +147,7 @@ export class Database {
     for (const d of report.damage) damage.push({ file: d.file, offset: d.offset, reason: d.reason });
     if (!head.isEmpty()) head.firstWriteMs = options.clock.monotonicMs();
     const db = new Database({ name, dir, options, partitioning, index, segments, tombstones, wal, head, damage });
+    options.headMemory.register(db);
     db.startAgeTimer();
     return db;
   }
@@ -151,6 +155,7 @@ export class Database {
   /**
    * Stores the batch's points. Resolves once the accepted points are as durable as the sync mode promises;
    * rejected points (type conflicts, series limit, time out of range) are reported, never thrown.
+   * When the engine's heads hold their whole budget, waits for flushes before applying the batch (backpressure).
    * Throws LimitError when the batch exceeds maxBatchPoints and UnavailableError when closed or failed.
    * The batch must not be modified until the promise settles.
    */
@@ -162,6 +167,10 @@ export class Database {
         "STORAGE_BATCH_TOO_LARGE",
         `batch of ${n} points exceeds the limit of ${this.options.maxBatchPoints}`,
       );
+    }
+    if (this.options.headMemory.isFull()) {
+      await this.options.headMemory.admit();
+      this.assertWritable();
     }
     const rejected: RejectedPoint[] = [];
     let { seriesIds, fieldIds } = this.resolveBatch(batch, rejected);
@@ -229,6 +238,22 @@ export class Database {
     return seriesIds.length;
   }
 
+  /**
+   * Drops the series matching (`measurement`, `matchers`): tombstones all their points (as `delete` over all
+   * time), then removes them from the index so listings no longer show them. Resolves once both are durable.
+   * Returns the number of series dropped. Old ids are never reused, so WAL records replayed for them stay
+   * invisible (and flushes skip them). The measurement's field schema is kept: WAL replay still resolves the
+   * field ids of records written before the drop.
+   */
+  async dropSeries(measurement: string | undefined, matchers: readonly TagMatcher[]): Promise<number> {
+    const ids = this.index.select(measurement, matchers, false);
+    if (ids.length === 0) return 0;
+    await this.delete(measurement, matchers, MIN_TIME_NS, MAX_TIME_NS);
+    this.index.deleteSeries(ids);
+    await this.index.flushed();
+    return ids.length;
+  }
+
   /** Writes everything in the head to segment files and truncates the WAL. Resolves when durable. */
   async flush(): Promise<void> {
     while (this.flushing !== null) await this.flushing;
@@ -243,6 +268,7 @@ export class Database {
   async close(): Promise<void> {
     if (this.closed) return;
     if (this.ageTimer !== null) clearInterval(this.ageTimer);
+    this.options.headMemory.unregister(this);
     if (this.failure === null)
       await this.flush().catch((error: unknown) => {
         this.failure = error as Error;
@@ -284,7 +310,8 @@ export class Database {
   private async flushOnce(): Promise<void> {
     const frozen = this.active;
     // A head's lifetime spans about one flush interval, so the frozen head's column lengths predict the next one's.
-    this.active = new Head(frozen.capacityHint());
+    // Preallocating columns takes at most half the flush threshold, so the next head fills before it flushes.
+    this.active = new Head(frozen.capacityHint(this.options.headMemory.flushThresholdBytes / 2));
     this.headWriter.setHead(this.active);
     this.frozen = frozen;
     // Reserved in the same tick as the swap, so a delete from now on covers these segments (maxSegmentSeq).
@@ -462,11 +489,36 @@ export class Database {
     return accepted;
   }
 
-  private async maybeFlushForMemory(): Promise<void> {
-    if (this.active.bytes < this.options.headBudgetBytes) return;
-    // Backpressure: while a flush runs, a writer that finds the next head full waits for it.
+  /** Bytes of the head receiving writes (HeadMemoryUser). */
+  activeHeadBytes(): number {
+    return this.active.bytes;
+  }
+
+  /** Bytes of the head receiving writes and of the one being flushed (HeadMemoryUser). */
+  headBytes(): number {
+    return this.active.bytes + (this.frozen === null ? 0 : this.frozen.bytes);
+  }
+
+  /**
+   * Frees head memory for the engine's budget (HeadMemoryUser): waits for the running flush, else flushes the
+   * active head. Throws UnavailableError when the database is closed or failed (its heads cannot be released).
+   */
+  async relieveMemory(): Promise<void> {
+    this.assertWritable();
     if (this.flushing !== null) await this.flushing;
-    else this.startBackgroundFlush();
+    else await this.flush();
+  }
+
+  /**
+   * Starts a flush once the active head holds a quarter of the head budget (HeadMemory.flushThresholdBytes); when
+   * all heads hold the whole budget, the acknowledgement waits for flushes too (backpressure on the writer).
+   */
+  private async maybeFlushForMemory(): Promise<void> {
+    if (this.flushing === null && this.active.bytes >= this.options.headMemory.flushThresholdBytes) {
+      this.startBackgroundFlush();
+    }
+    // The write is durable already: a flush failure here is recorded by its database and fails the next write.
+    if (this.options.headMemory.isFull()) await this.options.headMemory.admit().catch(() => undefined);
   }
 
   private startBackgroundFlush(): void {

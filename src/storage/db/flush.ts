@@ -38,7 +38,9 @@ export async function flushHead(
       const seriesIds = [...partition.series.keys()].sort((a, b) => a - b);
       for (const seriesId of seriesIds) {
         const series = partition.series.get(seriesId)!;
-        const seriesKey = db.index.seriesKey(seriesId);
+        // A series dropped since these points were written (DROP SERIES) has no key: its points go with it.
+        const seriesKey = db.index.findSeriesKey(seriesId);
+        if (seriesKey === undefined) continue;
         const order = series.fieldIds.map((_, k) => k).sort((a, b) => series.fieldIds[a]! - series.fieldIds[b]!);
         for (const k of order) {
           const column = series.columns[k]!;

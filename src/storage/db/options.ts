@@ -1,6 +1,7 @@
 // Options of an engine and its databases, with defaults and validation.
 import { InvalidError, SystemClock } from "../../base/index.ts";
 import type { Clock } from "../../base/index.ts";
+import { HeadMemory } from "../head/index.ts";
 import type { SyncMode } from "../wal/index.ts";
 
 /** Options of `StorageEngine.open` (and so of `Strata.open`). Every field is optional. */
@@ -11,7 +12,11 @@ export interface EngineOptions {
   syncIntervalMs?: number;
   /** Time partition length in ns: whole seconds, 1 s to 30 d (default 1 day). */
   partitionDurationNs?: number;
-  /** Memory budget of one database's in-memory head in bytes; exceeding it triggers a flush (default 256 MiB). */
+  /**
+   * Memory of all in-memory heads of the engine together, in bytes (default 256 MiB): the heads receiving writes
+   * and the ones being flushed, of every database. A head is flushed once it holds a quarter of it; a write that finds
+   * the whole budget used waits for flushes before it is applied (backpressure). docs/rfc/0005-memory-budget.md.
+   */
   headBudgetBytes?: number;
   /** Flush the head once its oldest unflushed write is this old, in ms (default 10 minutes). */
   flushAgeMs?: number;
@@ -31,8 +36,8 @@ export interface EngineOptions {
   clock?: Clock;
 }
 
-/** EngineOptions with every default applied. */
-export type ResolvedOptions = Required<EngineOptions>;
+/** EngineOptions with every default applied, and the head budget they imply (shared by the engine's databases). */
+export type ResolvedOptions = Required<EngineOptions> & { headMemory: HeadMemory };
 
 const DAY_NS = 86_400_000_000_000;
 
@@ -51,6 +56,7 @@ export function resolveOptions(options: EngineOptions = {}): ResolvedOptions {
     maxQuerySeries: options.maxQuerySeries ?? 1_000_000,
     queryTimeoutMs: options.queryTimeoutMs ?? 60_000,
     clock: options.clock ?? new SystemClock(),
+    headMemory: new HeadMemory(options.headBudgetBytes ?? 256 * 1024 * 1024),
   };
   if (!["always", "interval", "never"].includes(resolved.sync))
     bad("sync", `"${String(resolved.sync)}" is not always, interval or never`);

@@ -9,8 +9,10 @@ export const MIN_COLUMN_CAPACITY = 64;
 /** Largest initial allocation a capacity hint may ask for, in points. */
 export const MAX_COLUMN_CAPACITY_HINT = 8192;
 const INITIAL_CAPACITY = MIN_COLUMN_CAPACITY;
-/** Bytes the head accounts per stored point: an f64 offset and an f64 value (strings add their length). */
-const HEAD_POINT_BYTES = 16;
+/** Bytes of a string column's slot per point: an f64 offset and a pointer (the string itself counts its length). */
+const STRING_POINT_BYTES = 16;
+/** Bytes of a bigint column's value array per point (its offsets come from the allocator). */
+const BIG_VALUE_BYTES = 8;
 const EMPTY_OFFSETS = new Float64Array(0);
 
 /**
@@ -44,8 +46,8 @@ export class HeadColumn {
   }
 
   /**
-   * Appends a numeric value (float, bool 0/1, safe int/uint). Returns the bytes the head's memory grew by:
-   * allocations are counted when they happen, so the budget tracks real memory, slack included.
+   * Appends a numeric value (float, bool 0/1, safe int/uint). Returns the bytes this allocated outside the
+   * column's SlabAllocator (which counts its own), so the head's budget tracks real memory, slack included.
    */
   appendNumber(off: number, value: number): number {
     const n = this.length;
@@ -64,12 +66,12 @@ export class HeadColumn {
 
   /** Appends an int/uint beyond ±2^53, switching the column to its bigint representation. */
   appendBig(off: number, value: bigint): number {
-    if (this.values instanceof Float64Array) this.toBigColumn();
+    const converted = this.values instanceof Float64Array ? this.toBigColumn() : 0;
     const n = this.length;
     if (n > 0 && this.sorted && off <= this.offsets[n - 1]!) {
       if (off === this.offsets[n - 1]) {
         (this.values as BigInt64Array)[n - 1] = value;
-        return 0;
+        return converted;
       }
       this.sorted = false;
     }
@@ -77,10 +79,10 @@ export class HeadColumn {
     this.offsets[n] = off;
     (this.values as BigInt64Array | BigUint64Array)[n] = value as never;
     this.length = n + 1;
-    return grown;
+    return converted + grown;
   }
 
-  /** Appends a string value. */
+  /** Appends a string value; returns bytes allocated outside the allocator (the string counts 2 bytes a char). */
   appendString(off: number, value: string): number {
     const n = this.length;
     const strings = this.values as string[];
@@ -110,7 +112,7 @@ export class HeadColumn {
     const offsets = this.offsets;
     // Stable by append index so that among equal offsets the last appended sorts last.
     order.sort((a, b) => offsets[a]! - offsets[b]! || a - b);
-    const newOffsets = new Float64Array(Math.max(INITIAL_CAPACITY, n));
+    const newOffsets = this.allocF64(Math.max(INITIAL_CAPACITY, n));
     const newValues = this.allocValues(newOffsets.length);
     let m = 0;
     for (let k = 0; k < n; k++) {
@@ -137,7 +139,7 @@ export class HeadColumn {
     const end = lowerBound(this.offsets, first, n, hi + 1);
     const removed = end - first;
     if (removed === 0) return 0;
-    const newOffsets = new Float64Array(Math.max(INITIAL_CAPACITY, n - removed));
+    const newOffsets = this.allocF64(Math.max(INITIAL_CAPACITY, n - removed));
     const newValues = this.allocValues(newOffsets.length);
     let m = 0;
     for (let i = 0; i < n; i++) {
@@ -160,39 +162,51 @@ export class HeadColumn {
     return 0;
   }
 
+  /** A value array like the current one; float arrays come from the allocator (bigint and string ones do not). */
   private allocValues(capacity: number): ColumnValues {
     const values = this.values;
-    if (values instanceof Float64Array) return new Float64Array(capacity);
+    if (values instanceof Float64Array) return this.allocF64(capacity);
     if (values instanceof BigInt64Array) return new BigInt64Array(capacity);
     if (values instanceof BigUint64Array) return new BigUint64Array(capacity);
     return [];
   }
 
-  /** Doubles the arrays (or makes the first allocation); returns the bytes added. */
+  /**
+   * Doubles the arrays (or makes the first allocation); returns the bytes allocated outside the allocator. Old
+   * arrays stay allocated (in the slab) until the head is dropped, so every allocation counts, not the growth.
+   */
   private grow(): number {
     const old = this.offsets.length;
     const capacity = old === 0 ? this.initialCapacity : old * 2;
     const offsets = this.allocF64(capacity);
     offsets.set(this.offsets);
     this.offsets = offsets;
+    const outside = this.allocator === null ? capacity * 8 : 0;
     const values = this.values;
-    if (Array.isArray(values)) return (capacity - old) * HEAD_POINT_BYTES; // string arrays grow in step
-    const next =
-      values instanceof Float64Array ? this.allocF64(capacity) : (this.allocValues(capacity) as Float64Array);
-    next.set(values as Float64Array);
+    if (Array.isArray(values)) return outside + (capacity - old) * STRING_POINT_BYTES; // string arrays grow in step
+    if (values instanceof Float64Array) {
+      const next = this.allocF64(capacity);
+      next.set(values);
+      this.values = next;
+      return outside * 2;
+    }
+    const next = this.allocValues(capacity) as BigInt64Array;
+    next.set(values as BigInt64Array);
     this.values = next;
-    return (capacity - old) * HEAD_POINT_BYTES;
+    return outside + capacity * BIG_VALUE_BYTES;
   }
 
   private allocF64(length: number): Float64Array {
     return this.allocator === null ? new Float64Array(length) : this.allocator.allocate(length);
   }
 
-  private toBigColumn(): void {
+  /** Switches the values to a bigint array; returns its bytes. */
+  private toBigColumn(): number {
     const from = this.values as Float64Array;
     const to = this.type === FieldType.Uint ? new BigUint64Array(from.length) : new BigInt64Array(from.length);
     for (let i = 0; i < this.length; i++) to[i] = BigInt(from[i]!);
     this.values = to;
+    return to.byteLength;
   }
 }
 

@@ -56,7 +56,7 @@ export class HeadWriter {
   typedNumber(fieldId: number, type: FieldType, value: number): void {
     const head = this.head;
     const column = this.series!.column(fieldId, type, head.columnCapacity, head.allocator, this.slot++);
-    head.bytes += column.appendNumber(this.offset, value);
+    head.extraBytes += column.appendNumber(this.offset, value);
     head.points++;
   }
 
@@ -67,16 +67,16 @@ export class HeadWriter {
     const column = this.series!.column(fieldId, type, this.head.columnCapacity, this.head.allocator, this.slot++);
     const head = this.head;
     if (value >= -9007199254740991n && value <= 9007199254740991n) {
-      head.bytes += column.appendNumber(this.offset, Number(value));
+      head.extraBytes += column.appendNumber(this.offset, Number(value));
     } else {
-      head.bytes += column.appendBig(this.offset, value);
+      head.extraBytes += column.appendBig(this.offset, value);
     }
     head.points++;
   }
 
   string(fieldId: number, value: string): void {
     const head = this.head;
-    head.bytes += this.series!.column(
+    head.extraBytes += this.series!.column(
       fieldId,
       FieldType.String,
       head.columnCapacity,

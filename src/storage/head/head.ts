@@ -4,6 +4,15 @@ import type { FieldType } from "../model/index.ts";
 import { HeadColumn, MAX_COLUMN_CAPACITY_HINT, MIN_COLUMN_CAPACITY } from "./head-column.ts";
 import { SlabAllocator } from "./slab-allocator.ts";
 
+/**
+ * Bytes counted for each HeadSeries and HeadColumn created: the objects, their arrays and Map entry (V8 sizes,
+ * rounded up). A head of many short columns is mostly this.
+ */
+const SERIES_OVERHEAD_BYTES = 160;
+const COLUMN_OVERHEAD_BYTES = 128;
+/** Bytes of a numeric column's arrays per point of capacity (an f64 offset and an f64 value). */
+const COLUMN_POINT_BYTES = 16;
+
 /** The fields of one series within one partition. Few fields per series, so a linear scan beats a Map. */
 export class HeadSeries {
   readonly seriesId: number;
@@ -21,6 +30,7 @@ export class HeadSeries {
     if (hint >= 0 && hint < ids.length && ids[hint] === fieldId) return this.columns[hint]!;
     for (let i = 0; i < ids.length; i++) if (ids[i] === fieldId) return this.columns[i]!;
     const column = new HeadColumn(type, capacity, allocator);
+    allocator.note(COLUMN_OVERHEAD_BYTES);
     ids.push(fieldId);
     this.columns.push(column);
     return column;
@@ -38,14 +48,17 @@ export class HeadPartition {
   /** Partition index: floor(time / partition duration). */
   readonly index: number;
   readonly series = new Map<number, HeadSeries>();
+  private readonly allocator: SlabAllocator;
 
-  constructor(index: number) {
+  constructor(index: number, allocator: SlabAllocator) {
     this.index = index;
+    this.allocator = allocator;
   }
 
   seriesOf(seriesId: number): HeadSeries {
     let series = this.series.get(seriesId);
     if (series === undefined) {
+      this.allocator.note(SERIES_OVERHEAD_BYTES);
       series = new HeadSeries(seriesId);
       this.series.set(seriesId, series);
     }
@@ -55,13 +68,13 @@ export class HeadPartition {
 
 /**
  * A generation of in-memory points. The database appends to the active head; on flush it freezes it
- * (no more appends), writes its partitions to segment files, then drops it. Byte and point counts
- * are estimates used for the memory budget.
+ * (no more appends), writes its partitions to segment files, then drops it. `bytes` is what the memory
+ * budget counts (docs/rfc/0005-memory-budget.md).
  */
 export class Head {
   readonly partitions = new Map<number, HeadPartition>();
-  /** Estimated bytes held (see HEAD_POINT_BYTES). */
-  bytes = 0;
+  /** Bytes allocated for this head outside its allocator, as reported by column appends (HeadWriter adds them). */
+  extraBytes = 0;
   /** Points appended (overwrites of the last point included). */
   points = 0;
   /** Monotonic ms of the first append, or -1 while empty; drives flush-by-age. */
@@ -80,8 +93,20 @@ export class Head {
     this.allocator = new SlabAllocator();
   }
 
-  /** Average points per column, rounded up to a power of two within [64, 8192]: the next head's capacity hint. */
-  capacityHint(): number {
+  /**
+   * Bytes this head holds: every column array allocated (outgrown ones included: they stay in the slabs until the
+   * head is dropped), bigint and string values, and a fixed overhead per series and column.
+   */
+  get bytes(): number {
+    return this.allocator.bytes + this.extraBytes;
+  }
+
+  /**
+   * Average points per column, rounded up to a power of two within [64, 8192]: the next head's capacity hint.
+   * With `maxBytes`, the hint is lowered (to a power of two, at least 64) until this head's columns allocated at
+   * that capacity take at most `maxBytes`: a next head that preallocated its flush threshold would flush at once.
+   */
+  capacityHint(maxBytes = Infinity): number {
     let columns = 0;
     let points = 0;
     for (const partition of this.partitions.values()) {
@@ -96,13 +121,14 @@ export class Head {
     const average = points / columns;
     let capacity = MIN_COLUMN_CAPACITY;
     while (capacity < average && capacity < MAX_COLUMN_CAPACITY_HINT) capacity *= 2;
+    while (capacity > MIN_COLUMN_CAPACITY && columns * capacity * COLUMN_POINT_BYTES > maxBytes) capacity /= 2;
     return capacity;
   }
 
   partition(index: number): HeadPartition {
     let partition = this.partitions.get(index);
     if (partition === undefined) {
-      partition = new HeadPartition(index);
+      partition = new HeadPartition(index, this.allocator);
       this.partitions.set(index, partition);
     }
     return partition;

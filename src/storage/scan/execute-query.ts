@@ -25,7 +25,7 @@ export interface QueryLimits {
 }
 
 /** Longest stretch a query runs without yielding to the event loop, in ms. */
-const YIELD_EVERY_MS = 10;
+export const YIELD_EVERY_MS = 10;
 
 interface SelectedField {
   name: string;
@@ -106,12 +106,8 @@ export async function executeQuery(
   return { series, stats };
 }
 
-interface Context {
-  db: Database;
-  query: NativeQuery;
-  fields: SelectedField[];
-  range: PartitionRange;
-  scanner: ColumnScanner;
+/** What {@link pace} tracks of a running query. */
+export interface PaceState {
   stats: QueryStats;
   limits: QueryLimits;
   /** Monotonic ms after which the query fails with a limit error. */
@@ -120,8 +116,16 @@ interface Context {
   yieldAtMs: number;
 }
 
-/** The query's time range as partitions and per-partition offset bounds. */
-class PartitionRange {
+interface Context extends PaceState {
+  db: Database;
+  query: NativeQuery;
+  fields: SelectedField[];
+  range: PartitionRange;
+  scanner: ColumnScanner;
+}
+
+/** The query's time range [startNs, endNs) as the partitions holding data and per-partition offset bounds. */
+export class PartitionRange {
   readonly partitions: number[];
   private readonly first: number[] = [0, 0];
   private readonly last: number[] = [0, 0];
@@ -138,6 +142,7 @@ class PartitionRange {
 
   private readonly durationNs: number;
 
+  /** Inclusive lower offset of partition `p`. */
   lo(p: number): number {
     return p === this.first[0] ? this.first[1]! : 0;
   }
@@ -295,7 +300,7 @@ class BucketVisitor implements ColumnVisitor {
  * YIELD_EVERY_MS so a long scan does not stall other work (STYLE.md §8.8). Writes and flushes may run during a
  * yield; a query sees each series as of the moment it scans it (no snapshot isolation, as InfluxDB).
  */
-async function pace(ctx: Context): Promise<void> {
+export async function pace(ctx: PaceState): Promise<void> {
   if (ctx.stats.pointsDecoded > ctx.limits.maxPoints) {
     throw new LimitError(
       "STORAGE_QUERY_POINTS",
@@ -377,7 +382,8 @@ function groupSeries(db: Database, seriesIds: Uint32Array, by: string[] | "*" | 
   return [...groups.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map((e) => e[1]);
 }
 
-function toTime(value: TimeInput, name: string): bigint {
+/** `value` as exact ns; throws InvalidError `STORAGE_BAD_QUERY` naming `name` when it is not a valid time. */
+export function toTime(value: TimeInput, name: string): bigint {
   try {
     return toTimeNs(value);
   } catch (error) {

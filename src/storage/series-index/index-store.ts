@@ -6,6 +6,8 @@ import type { Database, RootDatabase } from "lmdb";
 import { CorruptError, UnavailableError, getUvarint, putUvarint, uvarintSize } from "../../base/index.ts";
 import { isFieldType } from "../model/index.ts";
 import type { FieldType } from "../model/index.ts";
+import { decodeMetricMetadata, encodeMetricMetadata } from "./metric-metadata.ts";
+import type { MetricMetadata } from "./metric-metadata.ts";
 
 /** Format version written to `meta/formatVersion` (docs/format/series-index.md#versioning). */
 const SERIES_INDEX_FORMAT_VERSION = 1;
@@ -20,6 +22,7 @@ const DB_META = "meta";
 const DB_SERIES = "series";
 const DB_DELETED = "deleted";
 const DB_FIELDS = "fields";
+const DB_METADATA = "metadata";
 
 const KEY_FORMAT_VERSION = "formatVersion";
 const KEY_NEXT_SERIES_ID = "nextSeriesId";
@@ -46,6 +49,8 @@ export class IndexStore {
   private readonly series: Database<Buffer, number>;
   private readonly deleted: Database<Buffer, number>;
   private readonly fields: Database<Buffer, number>;
+  /** Metric name → Prometheus metadata record (added in format version 1; absent in older directories). */
+  private readonly metadata: Database<Buffer, string>;
   /** Last commit promise seen; each distinct one gets a rejection handler. Guarded by the single JS thread. */
   private lastWrite: Promise<boolean> | null;
   /** First write failure, or null. Once set, the index refuses further changes. */
@@ -59,6 +64,7 @@ export class IndexStore {
     this.series = env.openDB<Buffer, number>({ name: DB_SERIES, keyEncoding: "uint32", encoding: "binary" });
     this.deleted = env.openDB<Buffer, number>({ name: DB_DELETED, keyEncoding: "uint32", encoding: "binary" });
     this.fields = env.openDB<Buffer, number>({ name: DB_FIELDS, keyEncoding: "uint32", encoding: "binary" });
+    this.metadata = env.openDB<Buffer, string>({ name: DB_METADATA, encoding: "binary" });
     this.lastWrite = null;
     this.writeError = null;
     this.onWriteFailed = (err: unknown) => {
@@ -196,6 +202,22 @@ export class IndexStore {
   /** Queues removal of a field record. */
   removeField(id: number): void {
     this.track(this.fields.remove(id));
+  }
+
+  /** Every metric metadata record, ordered by metric name. Throws CorruptError STORAGE_CORRUPT for a bad record. */
+  loadMetricMetadata(): MetricMetadata[] {
+    const out: MetricMetadata[] = [];
+    for (const { key, value } of this.metadata.getRange()) {
+      const entry = typeof key === "string" ? decodeMetricMetadata(key, value) : null;
+      if (entry === null) throw this.corruption(`malformed metadata record ${JSON.stringify(key)}`);
+      out.push(entry);
+    }
+    return out;
+  }
+
+  /** Queues a metric metadata record (replacing the metric's previous one). */
+  putMetricMetadata(entry: MetricMetadata): void {
+    this.track(this.metadata.put(entry.metric, encodeMetricMetadata(entry)));
   }
 
   /** Queues the id counters. */

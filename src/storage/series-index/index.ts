@@ -3,3 +3,4 @@ export { SeriesIndex } from "./series-index.ts";
 export { containsId } from "./sorted-ids.ts";
 export type { SeriesIndexOptions } from "./series-index.ts";
 export type { TagMatcher } from "./tag-matcher.ts";
+export type { MetricMetadata } from "./metric-metadata.ts";

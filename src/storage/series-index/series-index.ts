@@ -7,6 +7,8 @@ import type { FieldType } from "../model/index.ts";
 import { IndexStore } from "./index-store.ts";
 import type { StoredField } from "./index-store.ts";
 import { MeasurementPostings } from "./measurement-postings.ts";
+import { MAX_METADATA_NAME_BYTES, sameMetricMetadata } from "./metric-metadata.ts";
+import type { MetricMetadata } from "./metric-metadata.ts";
 import { splitSeriesKey } from "./series-key-split.ts";
 import { unionManyIds } from "./sorted-ids.ts";
 import { compileMatchers, selectInMeasurement } from "./tag-matcher.ts";
@@ -58,6 +60,8 @@ export class SeriesIndex {
   /** Reused by splitSeriesKey; never escapes a method call. */
   private readonly scratch: string[];
   private closePromise: Promise<void> | null;
+  /** Metric name → metadata, loaded from the store on first use; null until then. */
+  private metadataByMetric: Map<string, MetricMetadata> | null;
 
   private constructor(dir: string, store: IndexStore, maxSeries: number) {
     this.dir = dir;
@@ -81,6 +85,7 @@ export class SeriesIndex {
     };
     this.scratch = [];
     this.closePromise = null;
+    this.metadataByMetric = null;
   }
 
   /**
@@ -173,6 +178,17 @@ export class SeriesIndex {
     const key = id >= 1 && id < this.idToKey.length ? this.idToKey[id]! : "";
     if (key === "") throw new NotFoundError("STORAGE_SERIES_NOT_FOUND", `no series with id ${id} in ${this.dir}`);
     return key;
+  }
+
+  /** True when `measurement` has live series. */
+  hasSeries(measurement: string): boolean {
+    return this.postings.has(measurement);
+  }
+
+  /** The key of live series `id`, or undefined when unknown or deleted. */
+  findSeriesKey(id: number): string | undefined {
+    const key = id >= 1 && id < this.idToKey.length ? this.idToKey[id]! : "";
+    return key === "" ? undefined : key;
   }
 
   /** Number of live series. */
@@ -355,6 +371,35 @@ export class SeriesIndex {
   }
 
   /**
+   * Records Prometheus metric metadata; the last entry per metric wins, and only entries that differ from the stored
+   * one are written. Entries with an empty name or a name over MAX_METADATA_NAME_BYTES UTF-8 bytes are skipped.
+   * Returns how many entries changed; they are durable after `flushed()`. Reads `entries` now and keeps copies.
+   * Throws UnavailableError when closed or after a write failure.
+   */
+  putMetricMetadata(entries: readonly MetricMetadata[]): number {
+    this.checkWritable();
+    const known = this.loadedMetadata();
+    let changed = 0;
+    for (const e of entries) {
+      if (e.metric === "" || Buffer.byteLength(e.metric, "utf8") > MAX_METADATA_NAME_BYTES) continue;
+      const old = known.get(e.metric);
+      if (old !== undefined && sameMetricMetadata(old, e)) continue;
+      const copy = { metric: e.metric, type: e.type, help: e.help, unit: e.unit };
+      known.set(e.metric, copy);
+      this.store.putMetricMetadata(copy);
+      changed++;
+    }
+    return changed;
+  }
+
+  /** Stored metric metadata, sorted by metric name; fresh objects the caller owns. */
+  metricMetadata(): MetricMetadata[] {
+    const out: MetricMetadata[] = [];
+    for (const e of this.loadedMetadata().values()) out.push({ ...e });
+    return out.sort((a, b) => (a.metric < b.metric ? -1 : a.metric > b.metric ? 1 : 0));
+  }
+
+  /**
    * Resolves when every change made so far is committed and synced to disk. Rejects with UnavailableError
    * STORAGE_INDEX_WRITE when a write failed (the index then refuses further changes).
    */
@@ -372,6 +417,14 @@ export class SeriesIndex {
       this.closePromise = this.store.close();
     }
     return this.closePromise;
+  }
+
+  private loadedMetadata(): Map<string, MetricMetadata> {
+    if (this.metadataByMetric === null) {
+      this.metadataByMetric = new Map();
+      for (const e of this.store.loadMetricMetadata()) this.metadataByMetric.set(e.metric, e);
+    }
+    return this.metadataByMetric;
   }
 
   private measurementPostings(name: string): MeasurementPostings {
