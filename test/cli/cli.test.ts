@@ -109,6 +109,50 @@ describe("strata CLI", () => {
     assert.deepEqual(s.timesNs, ["1699999800000000000", "1700000100000000000", "1700000400000000000"]);
     assert.equal(typeof result.stats.seriesScanned, "number");
   });
+
+  it("runs InfluxQL and prints the InfluxDB 1.x /query body", async () => {
+    const q =
+      "SELECT max(usage) FROM cpu WHERE host = 'h1' AND time >= '2023-11-14T22:10:00Z' AND time < '2023-11-14T22:25:00Z' GROUP BY time(5m)";
+    const run = await cli(["query", "--data-dir", dataDir, "--db", "test", "--influxql", q]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.deepEqual(JSON.parse(run.stdout), {
+      results: [
+        {
+          statement_id: 0,
+          series: [
+            {
+              name: "cpu",
+              columns: ["time", "max"],
+              values: [
+                ["2023-11-14T22:10:00Z", 1],
+                ["2023-11-14T22:15:00Z", 5],
+                ["2023-11-14T22:20:00Z", 11],
+              ],
+            },
+          ],
+        },
+      ],
+    });
+  });
+
+  it("runs PromQL at a given time and prints the Prometheus API body", async () => {
+    const run = await cli([
+      "query",
+      "--data-dir",
+      dataDir,
+      "--db",
+      "test",
+      "--promql",
+      'max(cpu_usage{host="h1"})',
+      "--time",
+      "1700000700",
+    ]);
+    assert.equal(run.code, 0, run.stderr);
+    const body = JSON.parse(run.stdout);
+    assert.equal(body.status, "success");
+    assert.equal(body.data.resultType, "vector");
+    assert.deepEqual(body.data.result[0].value, [1700000700, "11"]);
+  });
 });
 
 // These runs share no state, so they run side by side.
@@ -122,7 +166,11 @@ describe("strata CLI usage errors and help", { concurrency: true }, () => {
       want: "CLI_DATA_DIR_NOT_FOUND",
     },
     { name: "bad query JSON", input: ["query", "--data-dir", ".", "--db", "x", "--json", "{"], want: "CLI_BAD_QUERY" },
-    { name: "--influxql", input: ["query", "--influxql", "SELECT 1"], want: "CLI_UNSUPPORTED_QUERY_LANGUAGE" },
+    {
+      name: "--influxql with --promql",
+      input: ["query", "--data-dir", ".", "--influxql", "SELECT 1", "--promql", "up"],
+      want: "CLI_BAD_ARGS",
+    },
   ];
   for (const { name, input, want } of errors) {
     it(`exits 1 with error: … [CODE] and no stack trace for ${name}`, async () => {
