@@ -68,20 +68,20 @@ const GIB = 1024 * MIB;
  * ones being flushed; a head flushes at a quarter of it). The rest covers query buffers (QUERY_SHARE), write
  * requests in flight and garbage not yet collected (a flushed head stays resident until V8 collects it).
  */
-export const HEAD_SHARE = 0.5;
+const HEAD_SHARE = 0.5;
 /**
  * Share of maxMemoryBytes one query may fill with decoded points (maxPointsPerQuery) or series (maxSeriesPerQuery).
  * A third, not less: PromQL range functions hold every sample of their window (`last_over_time(m[24h])` over the
  * server benchmark's data is 8.64 M samples, 132 MiB), and that must fit a 512 MiB budget.
  */
-export const QUERY_SHARE = 1 / 3;
+const QUERY_SHARE = 1 / 3;
 /**
  * Bytes of one decoded point held by a query: an f64 time and an f64 value, as scans and PromQL's sample arrays
  * hold them. maxPointsPerQuery = maxMemoryBytes × QUERY_SHARE ÷ this.
  */
-export const BYTES_PER_QUERY_POINT = 16;
+const BYTES_PER_QUERY_POINT = 16;
 /** Bytes of one series in a query (its key, labels, result object and arrays' headers); for maxSeriesPerQuery. */
-export const BYTES_PER_QUERY_SERIES = 1024;
+const BYTES_PER_QUERY_SERIES = 1024;
 
 /**
  * Default memory budget: a quarter of the machine's memory (or of the cgroup limit when one is set), within
