@@ -3,7 +3,8 @@ import { InvalidError } from "../base/index.ts";
 import { Strata } from "../embedded/index.ts";
 import type { QueryResult } from "../storage/index.ts";
 import { existingDataDir, requiredFlag } from "./cli-flags.ts";
-import { parseNativeQuery, resultToJson } from "./native-query-json.ts";
+import { parseNativeQuery } from "../query/index.ts";
+import { resultToJson } from "./native-query-json.ts";
 import { runLanguageQuery } from "./language-query.ts";
 import type { CliCommand } from "./cli-command.ts";
 
@@ -75,7 +76,7 @@ export const queryCommand: CliCommand = {
     }
     const dataDir = existingDataDir(values, "query");
     const db = requiredFlag(values, "db", "query");
-    const query = parseNativeQuery(requiredFlag(values, "json", "query"));
+    const query = parseNativeQuery(requiredFlag(values, "json", "query"), "CLI_BAD_QUERY");
     const strata = await Strata.open(dataDir);
     let result: QueryResult;
     try {

@@ -1,6 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { parseNativeQuery, resultToJson } from "../../src/cli/native-query-json.ts";
+import { resultToJson } from "../../src/cli/native-query-json.ts";
+import { parseNativeQuery } from "../../src/query/index.ts";
 import { ProgressBar } from "../../src/cli/progress-bar.ts";
 
 describe("parseNativeQuery", () => {
@@ -20,7 +21,7 @@ describe("parseNativeQuery", () => {
       limit: 10,
       offset: 2,
     };
-    assert.deepEqual(parseNativeQuery(JSON.stringify(query)), query);
+    assert.deepEqual(parseNativeQuery(JSON.stringify(query), "CLI_BAD_QUERY"), query);
   });
 
   const bad = [
@@ -38,7 +39,7 @@ describe("parseNativeQuery", () => {
   ];
   for (const { name, input } of bad) {
     it(`rejects ${name}`, () => {
-      assert.throws(() => parseNativeQuery(input), { code: "CLI_BAD_QUERY" });
+      assert.throws(() => parseNativeQuery(input, "CLI_BAD_QUERY"), { code: "CLI_BAD_QUERY" });
     });
   }
 });
