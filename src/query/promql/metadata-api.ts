@@ -57,7 +57,7 @@ export async function promSeries(
       for (const rs of result.series) {
         const count = rs.values[0]?.[0];
         if (count === null || count === undefined || count === 0) continue;
-        const labels: Labels = { ...rs.tags, [NAME_LABEL]: source.name };
+        const labels: Labels = { [NAME_LABEL]: source.name, ...rs.tags };
         found.set(labelsKey(labels), labels);
       }
     }

@@ -26,6 +26,8 @@ export interface PromQLOptions {
   nowMs?: number;
   /** Resolution of subqueries without a step (ms); default 60000, Prometheus's default evaluation interval. */
   subqueryStepMs?: number;
+  /** Answer suitable range functions from storage aggregates (default true); false reads every point. */
+  pushdown?: boolean;
 }
 
 const DEFAULT_LOOKBACK_MS = 300_000;
@@ -66,8 +68,13 @@ async function prepare(
     maxSamples,
   };
   const probe = new Evaluator(settings, new Map());
-  const data = await loadSelectors(expr, { startMs, endMs, lookbackMs }, new SeriesLoader(store, db), maxSamples, () =>
-    probe.checkDeadline(),
+  const data = await loadSelectors(
+    expr,
+    { startMs, endMs, lookbackMs },
+    new SeriesLoader(store, db),
+    maxSamples,
+    () => probe.checkDeadline(),
+    opts.pushdown ?? true,
   );
   return { expr, evaluator: new Evaluator(settings, data) };
 }

@@ -29,6 +29,9 @@ export interface MetricSource {
 }
 
 const NS_PER_MS = 1_000_000n;
+const NS_PER_DAY = 86_400_000_000_000n;
+/** Series of a pushed-down read that are read one by one for their points; beyond it, the whole selector is. */
+const MAX_FALLBACK_SERIES = 16;
 const NUMERIC_TYPES: ReadonlySet<string> = new Set(["float", "integer", "unsigned", "boolean"]);
 const scratch = new Float64Array(1);
 const scratchBits = new Uint32Array(scratch.buffer);
@@ -142,7 +145,7 @@ export class SeriesLoader {
         end: (BigInt(Math.floor(endMs)) + 1n) * NS_PER_MS,
       });
       for (const rs of columns) {
-        const series = toLoadedSeries({ ...rs.tags, [NAME_LABEL]: source.name }, rs.timesMs, rs.values);
+        const series = toLoadedSeries({ [NAME_LABEL]: source.name, ...rs.tags }, rs.timesMs, rs.values);
         if (series.ts.length === 0) continue;
         this.loadedPoints += series.ts.length;
         if (this.loadedPoints > maxSamples) throw tooManySamples();
@@ -156,6 +159,89 @@ export class SeriesLoader {
           byKey.set(key, merged);
           out[out.indexOf(prior)] = merged;
         }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * `last_over_time` pushed down to storage: for every series matching `matchers`, the value of its latest point
+   * in (fromMs, toMs] (integer ms) taken from a storage `last` aggregate (block statistics, no decoding) and its
+   * point time, as a
+   * one-point series at `toMs`. Evaluating last_over_time over that window then gives exactly what the loaded
+   * points would. A series whose latest point is NaN (possibly a stale marker, which a range vector drops) gets
+   * its real points in [fromMs, toMs] instead, read as {@link load} reads them. Returns null when two sources
+   * give one label set (the caller then loads normally, merging them). Counts one sample per pushed-down series
+   * toward `maxSamples`; throws LimitError `PROMQL_TOO_MANY_SAMPLES` past it.
+   */
+  async loadLast(
+    matchers: readonly LabelMatcher[],
+    fromMs: number,
+    toMs: number,
+    maxSamples: number,
+  ): Promise<LoadedSeries[] | null> {
+    const where = tagMatchers(matchers);
+    const loadedBefore = this.loadedPoints;
+    const windowStart = (BigInt(fromMs) + 1n) * NS_PER_MS;
+    // The scan starts at the day boundary before the window (the default partition start), so no block straddles
+    // its start and every block before the window's end is answered from statistics; the latest point's time
+    // then tells whether it lies in the window.
+    const scanStart = windowStart - (((windowStart % NS_PER_DAY) + NS_PER_DAY) % NS_PER_DAY);
+    const keys = new Set<string>();
+    const out: LoadedSeries[] = [];
+    const fallback: Array<{ source: MetricSource; tags: Record<string, string> }> = [];
+    for (const source of await this.resolve(matchers)) {
+      const result = await this.store.query(this.db, {
+        measurement: source.measurement,
+        fields: [{ field: source.field, fn: "last" }],
+        where,
+        anchored: true,
+        start: scanStart,
+        end: (BigInt(toMs) + 1n) * NS_PER_MS,
+        groupBy: { tags: "*" },
+        fill: "none",
+      });
+      for (const rs of result.series) {
+        const labels: Labels = { [NAME_LABEL]: source.name, ...rs.tags };
+        const key = labelsKey(labels);
+        if (keys.has(key)) return null;
+        keys.add(key);
+        const v = rs.values[0]?.[0];
+        // A latest point before the window: the series has none in it.
+        if (v === undefined || rs.times[0]! < windowStart) continue;
+        // null: a NaN (maybe a stale marker); the points decide.
+        if (v === null || typeof v === "string") {
+          fallback.push({ source, tags: rs.tags });
+          continue;
+        }
+        const value = typeof v === "number" ? v : typeof v === "bigint" ? Number(v) : v ? 1 : 0;
+        out.push(toLoadedSeries(labels, Float64Array.of(toMs), Float64Array.of(value)));
+        this.loadedPoints++;
+        if (this.loadedPoints > maxSamples) throw tooManySamples();
+      }
+    }
+    if (fallback.length > MAX_FALLBACK_SERIES) {
+      this.loadedPoints = loadedBefore;
+      return this.load(matchers, fromMs, toMs, maxSamples);
+    }
+    for (const { source, tags } of fallback) {
+      const exact = [...where];
+      for (const k in tags) exact.push({ key: k, op: "=", value: tags[k]! });
+      const columns = await this.store.readNumericColumns(this.db, {
+        measurement: source.measurement,
+        field: source.field,
+        where: exact,
+        anchored: true,
+        start: BigInt(fromMs) * NS_PER_MS,
+        end: (BigInt(toMs) + 1n) * NS_PER_MS,
+      });
+      for (const rs of columns) {
+        if (!sameTags(rs.tags, tags)) continue;
+        const series = toLoadedSeries({ [NAME_LABEL]: source.name, ...rs.tags }, rs.timesMs, rs.values);
+        if (series.ts.length === 0) continue;
+        this.loadedPoints += series.ts.length;
+        if (this.loadedPoints > maxSamples) throw tooManySamples();
+        out.push(series);
       }
     }
     return out;
@@ -186,6 +272,16 @@ function compileNameMatcher(m: LabelMatcher): (name: string) => boolean {
       return m.op === "=~" ? (name) => re.test(name) : (name) => !re.test(name);
     }
   }
+}
+
+function sameTags(a: Record<string, string>, b: Record<string, string>): boolean {
+  let n = 0;
+  for (const k in a) {
+    if (a[k] !== b[k]) return false;
+    n++;
+  }
+  for (const _ in b) n--;
+  return n === 0;
 }
 
 /** Wraps one series' columns (ms times, float64 values; the arrays are taken over) and flags stale markers. */
