@@ -1,6 +1,6 @@
 // Encodes statement results as InfluxDB 1.x `/query` bodies: JSON (compact or 4-space pretty, as Go's
 // encoding/json), chunked JSON documents and CSV. Byte-compatible with influxd 1.6 for the same results.
-import { epochDivisor, formatTimeValue, goFixedFloat, goJsonFloat, goJsonString } from "./go-format.ts";
+import { epochDivisor, fastRfc3339, formatTimeValue, goFixedFloat, goJsonFloat, goJsonString } from "./go-format.ts";
 import type { InfluxValue, OutputSeries, StatementOutput } from "./statement-output.ts";
 
 /** A JSON value whose scalars are already encoded; objects keep key order. */
@@ -49,12 +49,27 @@ function seriesJson(s: OutputSeries, epoch: string | undefined, partial: boolean
 function compactRows(rows: InfluxValue[][], timeFirst: boolean, epoch: string | undefined): string {
   // One flat piece list joined once: per-row concatenation left cons-strings that dominated GC time.
   const parts: string[] = ["["];
+  const divisor = epoch === undefined || epoch === "" ? 0n : epochDivisor(epoch);
+  // Per column, the last string cell and its JSON: tag columns repeat one value, encoded once.
+  const lastIn: Array<string | undefined> = [];
+  const lastOut: string[] = [];
   for (let r = 0; r < rows.length; r++) {
     const row = rows[r]!;
     parts.push(r === 0 ? "[" : ",[");
     for (let c = 0; c < row.length; c++) {
       if (c > 0) parts.push(",");
-      parts.push(cell(row[c]!, c === 0 && timeFirst, epoch));
+      const v = row[c]!;
+      if (typeof v === "string") {
+        if (lastIn[c] !== v) {
+          lastIn[c] = v;
+          lastOut[c] = goJsonString(v);
+        }
+        parts.push(lastOut[c]!);
+      } else if (c === 0 && timeFirst && typeof v === "bigint") {
+        parts.push(divisor === 0n ? `"${fastRfc3339(v)}"` : String(v / divisor));
+      } else {
+        parts.push(cell(v, c === 0 && timeFirst, epoch));
+      }
     }
     parts.push("]");
   }

@@ -120,6 +120,18 @@ function isDigit(c: string | undefined): boolean {
   return c !== undefined && c >= "0" && c <= "9";
 }
 
+// Runs of whitespace and of identifier characters, matched natively (sticky) rather than char by char: the
+// lexer runs once per query, mostly before the JIT has optimized it.
+const SPACES = /\s*/y;
+const IDENT_CHARS = /[A-Za-z0-9_]*/y;
+
+/** The offset after the whitespace run starting at `from`. */
+function skipSpaces(text: string, from: number): number {
+  SPACES.lastIndex = from;
+  SPACES.test(text);
+  return SPACES.lastIndex;
+}
+
 /** Throws the InfluxDB-shaped parse error `error parsing query: <detail>`. */
 export function parseError(detail: string): never {
   throw new InvalidError("QUERY_PARSE", `error parsing query: ${detail}`);
@@ -140,6 +152,10 @@ export class Lexer {
   private pos = 0;
   /** Offsets where lines start, for position computation. */
   private readonly lineStarts: number[] = [0];
+  // The last token `next` scanned, from offset `cachedFrom`: the parser's accept/peek put tokens back and scan
+  // them again, so the next call from the same offset returns it (tokens are never mutated).
+  private cachedFrom = -1;
+  private cached: Token | null = null;
 
   constructor(text: string) {
     this.text = text;
@@ -169,9 +185,22 @@ export class Lexer {
 
   /** The next token, skipping whitespace. */
   next(): Token {
+    const from = this.pos;
+    if (from === this.cachedFrom) {
+      const t = this.cached!;
+      this.pos = t.end;
+      return t;
+    }
+    const t = this.scanToken();
+    this.cachedFrom = from;
+    this.cached = t;
+    return t;
+  }
+
+  private scanToken(): Token {
     const text = this.text;
     const wsStart = this.pos;
-    while (this.pos < text.length && /\s/.test(text[this.pos]!)) this.pos++;
+    this.pos = skipSpaces(text, this.pos);
     if (this.pos >= text.length) return this.eof(this.pos > wsStart);
     const start = this.pos;
     const c = text[start]!;
@@ -210,7 +239,9 @@ export class Lexer {
 
   private ident(start: number): Token {
     const text = this.text;
-    while (this.pos < text.length && isIdentChar(text[this.pos]!)) this.pos++;
+    IDENT_CHARS.lastIndex = start;
+    IDENT_CHARS.test(text);
+    this.pos = IDENT_CHARS.lastIndex;
     const lit = text.slice(start, this.pos);
     const upper = lit.toUpperCase();
     if (KEYWORDS.has(upper)) return this.make(upper, "", start, this.pos);
@@ -250,6 +281,15 @@ export class Lexer {
   /** Reads a quoted literal with influxql's escapes (\n, \\, \', \"); bad strings carry influxd's positions. */
   private readQuoted(start: number, quote: string): Token {
     const text = this.text;
+    // Without escapes or newlines before the closing quote, the literal is the text between the quotes.
+    const close = text.indexOf(quote, start + 1);
+    if (close > start) {
+      const body = text.slice(start + 1, close);
+      if (!body.includes("\\") && !body.includes("\n")) {
+        this.pos = close + 1;
+        return this.make("STRING", body, start, this.pos, false, 0);
+      }
+    }
     let p = start + 1;
     let out = "";
     for (;;) {
@@ -300,7 +340,7 @@ export class Lexer {
    */
   scanRegex(): Token | null {
     const text = this.text;
-    while (this.pos < text.length && /\s/.test(text[this.pos]!)) this.pos++;
+    this.pos = skipSpaces(text, this.pos);
     const start = this.pos;
     if (text[start] !== "/") return null;
     let p = start + 1;

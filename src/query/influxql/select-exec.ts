@@ -74,7 +74,7 @@ export async function executeSelect(stmt: SelectStatement, env: SelectEnv): Prom
   for (const input of inputs) {
     const series =
       input.kind === "measurement"
-        ? await runMeasurement(stmt, plan, input, range, env)
+        ? await runMeasurement(stmt, plan, input, range, env, inputs.length === 1 ? bounds : undefined)
         : runInMemory(stmt, plan, input.series, input.schema, range, stmt.condition, env);
     out.push(...series);
     if (out.length > env.maxSeries) {
@@ -359,9 +359,11 @@ async function runMeasurement(
   input: MeasurementInput,
   range: Range,
   env: SelectEnv,
+  known?: SplitCondition,
 ): Promise<OutputSeries[]> {
   const kind = classify(input.schema);
-  const split = splitCondition(stmt.condition, kind, env.nowNs);
+  // A lone measurement's schema is the union schema, so the statement's split (`known`) is already its own.
+  const split = known ?? splitCondition(stmt.condition, kind, env.nowNs);
   const tags = groupTags(plan, input.schema);
   if (plan.aggregate && canPushAggregate(plan, split, input.schema)) {
     return pushAggregate(stmt, plan, input, split, tags, range, env);
@@ -369,27 +371,9 @@ async function runMeasurement(
   if (!plan.aggregate && canPushRaw(plan, split, input.schema)) {
     return pushRaw(stmt, plan, input, split, tags, range, env);
   }
+  // Field conditions run in storage (the same comparisons as evalCondition), so only matching rows come back.
   const series = await fetchSeries(plan, input, split, range, env);
-  const residual = residualOf(split);
-  return runInMemory(stmt, plan, series, input.schema, range, residual, env, kind);
-}
-
-/** The condition left for in-memory evaluation: field conditions and the residual. */
-function residualOf(split: SplitCondition): Expr | undefined {
-  const parts: Expr[] = split.fields.map((f) => ({
-    kind: "binary",
-    op: f.op,
-    lhs: { kind: "varref", name: f.field, cast: "field" },
-    rhs:
-      typeof f.value === "number"
-        ? { kind: "number", value: f.value }
-        : typeof f.value === "string"
-          ? { kind: "string", value: f.value }
-          : { kind: "bool", value: f.value },
-  }));
-  if (split.residual !== undefined) parts.push(split.residual);
-  if (parts.length === 0) return undefined;
-  return parts.reduce((a, b) => ({ kind: "binary", op: "AND", lhs: a, rhs: b }));
+  return runInMemory(stmt, plan, series, input.schema, range, split.residual, env, kind);
 }
 
 function canPushAggregate(plan: SelectPlan, split: SplitCondition, schema: SourceSchema): boolean {
@@ -585,7 +569,7 @@ function limitRows<T>(rows: T[], limit: number, offset: number): T[] {
   return limit > 0 ? rows.slice(offset, offset + limit) : rows.slice(offset);
 }
 
-/** Reads every needed field of the measurement per series, with tags and time pushed down. */
+/** Reads every needed field of the measurement per series, with tags, time and field conditions pushed down. */
 async function fetchSeries(
   plan: SelectPlan,
   input: MeasurementInput,
@@ -601,6 +585,7 @@ async function fetchSeries(
   const fields = [...needed];
   const q = baseQuery(input, split, range, []);
   q.fields = fields;
+  if (split.fields.length > 0) q.fieldWhere = split.fields;
   q.groupBy = { tags: "*" };
   const result = await env.store.query(input.db, q);
   return result.series.map((s: ResultSeries) => ({

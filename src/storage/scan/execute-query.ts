@@ -11,7 +11,8 @@ import { ColumnScanner } from "./column-scan.ts";
 import type { ColumnVisitor } from "./column-scan.ts";
 import { lowerBound } from "../head/index.ts";
 import type { NativeQuery, QueryResult, QueryStats, ResultSeries, TimeInput } from "./query-types.ts";
-import { PointCollector, RowSet, filterRows, joinFields, sortRows } from "./raw-rows.ts";
+import { PointCollector, RowSet, filterRows, joinFields, matchingTimes, sortRows } from "./raw-rows.ts";
+import type { TimeList } from "./raw-rows.ts";
 
 /** Limits a query runs under. */
 export interface QueryLimits {
@@ -231,12 +232,31 @@ async function readRows(ctx: Context, group: Group): Promise<RowSet> {
   const collectors = fields.map((f) => new PointCollector(f.type === FieldType.Bool));
   const conditions = query.fieldWhere ?? [];
   const conditionIndex = conditions.map((c) => fields.findIndex((f) => f.name === c.field));
+  // A condition on a field the query does not read holds for no row.
+  if (conditionIndex.some((f) => f < 0)) return rows;
+  const isCondition = fields.map((_, f) => conditionIndex.includes(f));
   for (const seriesId of group.seriesIds) {
     for (const c of collectors) c.reset();
-    for (const p of ctx.range.partitions) {
-      for (let f = 0; f < fields.length; f++) {
-        if (fields[f]!.id < 0) continue;
-        ctx.scanner.scan(seriesId, fields[f]!.id, p, ctx.range.lo(p), ctx.range.hi(p), false, collectors[f]!);
+    if (conditions.length === 0) {
+      scanFields(ctx, seriesId, collectors, null, null);
+    } else {
+      // Condition fields first; the others are then read only around, and kept only at, the matching times.
+      scanFields(ctx, seriesId, collectors, isCondition, null);
+      const times = matchingTimes(collectors, conditions, conditionIndex);
+      if (times.offsets.length > 0) {
+        for (let f = 0; f < fields.length; f++) {
+          if (isCondition[f]) collectors[f]!.retain(times);
+          else collectors[f]!.keepOnly(times);
+        }
+        scanFields(
+          ctx,
+          seriesId,
+          collectors,
+          isCondition.map((c) => !c),
+          times,
+        );
+      } else {
+        for (const c of collectors) c.reset();
       }
     }
     const from = rows.length;
@@ -246,6 +266,36 @@ async function readRows(ctx: Context, group: Group): Promise<RowSet> {
   }
   if (group.seriesIds.length > 1) sortRows(rows);
   return rows;
+}
+
+/**
+ * Scans the fields selected by `only` (all when null) of one series into their collectors, partition by
+ * partition; with `times`, each partition only between its first and last listed time.
+ */
+function scanFields(
+  ctx: Context,
+  seriesId: number,
+  collectors: PointCollector[],
+  only: boolean[] | null,
+  times: TimeList | null,
+): void {
+  const { fields, range, scanner } = ctx;
+  let k = 0;
+  for (const p of range.partitions) {
+    let lo = range.lo(p);
+    let hi = range.hi(p);
+    if (times !== null) {
+      while (k < times.offsets.length && times.partitions[k]! < p) k++;
+      if (k >= times.offsets.length || times.partitions[k] !== p) continue;
+      lo = times.offsets[k]!;
+      while (k < times.offsets.length && times.partitions[k] === p) k++;
+      hi = times.offsets[k - 1]! + 1;
+    }
+    for (let f = 0; f < fields.length; f++) {
+      if (fields[f]!.id < 0 || (only !== null && !only[f])) continue;
+      scanner.scan(seriesId, fields[f]!.id, p, lo, hi, false, collectors[f]!);
+    }
+  }
 }
 
 /** Applies offset/limit and names columns. */

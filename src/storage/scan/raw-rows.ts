@@ -23,12 +23,24 @@ export class RowSet {
   }
 }
 
-/** Collects one field's points (all partitions, ascending) for the join. */
+/** Times as parallel ascending (partition, offset) lists. */
+export interface TimeList {
+  partitions: number[];
+  offsets: number[];
+}
+
+/**
+ * Collects one field's points (all partitions, ascending) for the join. After `keepOnly(times)` it keeps only
+ * the points at those times (the rows that passed the field conditions), so other fields' points are not copied.
+ */
 export class PointCollector implements ColumnVisitor {
   partitions: number[] = [];
   offsets: number[] = [];
   values: AggValue[] = [];
   private readonly isBool: boolean;
+  /** Times to keep (null: keep every point), and the next candidate in them. */
+  private keep: TimeList | null = null;
+  private keepAt = 0;
 
   constructor(isBool: boolean) {
     this.isBool = isBool;
@@ -38,6 +50,33 @@ export class PointCollector implements ColumnVisitor {
     this.partitions.length = 0;
     this.offsets.length = 0;
     this.values.length = 0;
+    this.keep = null;
+    this.keepAt = 0;
+  }
+
+  /** From now on keeps only points at `times` (ascending; read, not copied, until reset). */
+  keepOnly(times: TimeList): void {
+    this.keep = times;
+    this.keepAt = 0;
+  }
+
+  /** Drops the collected points whose times are not in `times` (ascending). */
+  retain(times: TimeList): void {
+    let k = 0;
+    let n = 0;
+    for (let i = 0; i < this.offsets.length && k < times.offsets.length; i++) {
+      const p = this.partitions[i]!;
+      const off = this.offsets[i]!;
+      k = advance(times, k, p, off);
+      if (k >= times.offsets.length || times.partitions[k] !== p || times.offsets[k] !== off) continue;
+      this.partitions[n] = p;
+      this.offsets[n] = off;
+      this.values[n] = this.values[i]!;
+      n++;
+    }
+    this.partitions.length = n;
+    this.offsets.length = n;
+    this.values.length = n;
   }
 
   stats(): boolean {
@@ -45,15 +84,72 @@ export class PointCollector implements ColumnVisitor {
   }
 
   points(partition: number, offsets: Float64Array, values: ColumnValues, start: number, end: number): void {
-    for (let i = start; i < end; i++) {
-      this.partitions.push(partition);
-      this.offsets.push(offsets[i]!);
-      const v = values[i]!;
-      // Bigint columns hold every value as bigint; results use numbers wherever they are exact.
-      if (typeof v === "bigint") this.values.push(v >= -MAX_SAFE && v <= MAX_SAFE ? Number(v) : v);
-      else this.values.push(this.isBool ? v === 1 : v);
+    const keep = this.keep;
+    if (keep === null) {
+      for (let i = start; i < end; i++) this.push(partition, offsets[i]!, values[i]!);
+      return;
     }
+    let k = this.keepAt;
+    for (let i = start; i < end && k < keep.offsets.length; i++) {
+      const off = offsets[i]!;
+      k = advance(keep, k, partition, off);
+      if (k < keep.offsets.length && keep.partitions[k] === partition && keep.offsets[k] === off) {
+        this.push(partition, off, values[i]!);
+        k++;
+      }
+    }
+    this.keepAt = k;
   }
+
+  private push(partition: number, offset: number, v: number | bigint | string): void {
+    this.partitions.push(partition);
+    this.offsets.push(offset);
+    // Bigint columns hold every value as bigint; results use numbers wherever they are exact.
+    if (typeof v === "bigint") this.values.push(v >= -MAX_SAFE && v <= MAX_SAFE ? Number(v) : v);
+    else this.values.push(this.isBool ? v === 1 : v);
+  }
+}
+
+/** The first index ≥ k of `times` not before (p, off). */
+function advance(times: TimeList, k: number, p: number, off: number): number {
+  const ps = times.partitions;
+  const os = times.offsets;
+  while (k < os.length && (ps[k]! < p || (ps[k] === p && os[k]! < off))) k++;
+  return k;
+}
+
+/**
+ * The times where every condition holds, from the collectors of the condition fields (`fieldIndex` maps a
+ * condition to its collector; all must be ≥ 0). A condition on a field without a point at a time fails there.
+ */
+export function matchingTimes(
+  fields: readonly PointCollector[],
+  conditions: readonly FieldCondition[],
+  fieldIndex: readonly number[],
+): TimeList {
+  const out: TimeList = { partitions: [], offsets: [] };
+  const driver = fields[fieldIndex[0]!]!;
+  const cursor = new Array<number>(fields.length).fill(0);
+  for (let i = 0; i < driver.offsets.length; i++) {
+    const p = driver.partitions[i]!;
+    const off = driver.offsets[i]!;
+    let keep = true;
+    for (let c = 0; c < conditions.length && keep; c++) {
+      const f = fieldIndex[c]!;
+      const column = fields[f]!;
+      const k = advance(column, cursor[f]!, p, off);
+      cursor[f] = k;
+      keep =
+        k < column.offsets.length &&
+        column.partitions[k] === p &&
+        column.offsets[k] === off &&
+        matches(column.values[k]!, conditions[c]!);
+    }
+    if (!keep) continue;
+    out.partitions.push(p);
+    out.offsets.push(off);
+  }
+  return out;
 }
 
 /** Joins per-field collectors (each time-sorted) into rows, appending to `out`. Returns rows added. */
