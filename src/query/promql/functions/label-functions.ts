@@ -3,7 +3,8 @@
 import { InvalidError, SafeRegex, isTsdbError } from "../../../base/index.ts";
 import type { Labels, Sample, Value } from "../values.ts";
 import { CaptureRegex, expandTemplate, templateUsesGroups } from "./capture-regex.ts";
-import { compareCodePoints, compareLabelSets } from "./label-set.ts";
+import { compareStrings } from "../labels.ts";
+import { compareLabelSets } from "./label-set.ts";
 import type { PromFunctionDef } from "./prom-function-def.ts";
 import { stringArg, vectorArg } from "./range-function.ts";
 
@@ -155,7 +156,7 @@ function natLess(a: string, b: string): boolean {
     const yi = atoi(y);
     if (xi !== undefined && yi !== undefined) {
       if (xi !== yi) return xi < yi;
-    } else if (x !== y) return compareCodePoints(x, y) < 0;
+    } else if (x !== y) return compareStrings(x, y) < 0;
     if (i === ca.length - 1) return true;
     if (i === cb.length - 1) return false;
   }

@@ -1,5 +1,6 @@
 // Label-set helpers shared by the function library: dropping the metric name and Prometheus's label ordering.
 import type { Labels } from "../values.ts";
+import { compareStrings } from "../labels.ts";
 
 /** The metric name label. */
 export const METRIC_NAME = "__name__";
@@ -21,27 +22,11 @@ export function dropMetricName(labels: Labels): Labels {
   return out;
 }
 
-/** Compares strings by Unicode code point, which is Go's byte-wise order of their UTF-8 encodings. */
-export function compareCodePoints(a: string, b: string): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const ca = a.charCodeAt(i);
-    const cb = b.charCodeAt(i);
-    if (ca === cb) continue;
-    // Surrogates (0xD800-0xDFFF) encode code points above 0xFFFF, which sort after every BMP unit.
-    const sa = ca >= 0xd800 && ca <= 0xdfff;
-    const sb = cb >= 0xd800 && cb <= 0xdfff;
-    if (sa !== sb) return sa ? 1 : -1;
-    return ca < cb ? -1 : 1;
-  }
-  return a.length - b.length;
-}
-
 /** Sorted label names of `labels`; skips the sort when the keys are already in order (the usual case). */
 function sortedNames(labels: Labels): string[] {
   const names = Object.keys(labels);
   for (let i = 1; i < names.length; i++) {
-    if (compareCodePoints(names[i - 1]!, names[i]!) > 0) return names.sort(compareCodePoints);
+    if (compareStrings(names[i - 1]!, names[i]!) > 0) return names.sort(compareStrings);
   }
   return names;
 }
@@ -52,9 +37,9 @@ export function compareLabelSets(a: Labels, b: Labels): number {
   const nb = sortedNames(b);
   const n = Math.min(na.length, nb.length);
   for (let i = 0; i < n; i++) {
-    const c = compareCodePoints(na[i]!, nb[i]!);
+    const c = compareStrings(na[i]!, nb[i]!);
     if (c !== 0) return c;
-    const d = compareCodePoints(a[na[i]!]!, b[nb[i]!]!);
+    const d = compareStrings(a[na[i]!]!, b[nb[i]!]!);
     if (d !== 0) return d;
   }
   return na.length - nb.length;
