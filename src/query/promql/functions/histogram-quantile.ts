@@ -2,7 +2,8 @@
 // `le`, sort and merge buckets, require +Inf, force monotonic counts, interpolate linearly inside the bucket.
 import type { Labels, Sample, Value } from "../values.ts";
 import { parseGoFloat } from "./float-math.ts";
-import { METRIC_NAME, labelSetKey } from "./label-set.ts";
+import { NAME_LABEL } from "../labels.ts";
+import { labelSetKey } from "./label-set.ts";
 import type { PromFunctionDef } from "./prom-function-def.ts";
 import { scalarArg, vectorArg } from "./range-function.ts";
 
@@ -117,7 +118,7 @@ const histogramQuantile: PromFunctionDef = {
       let g = groups.get(key);
       if (g === undefined) {
         const labels: Labels = {};
-        for (const k in s.labels) if (k !== BUCKET_LABEL && k !== METRIC_NAME) labels[k] = s.labels[k]!;
+        for (const k in s.labels) if (k !== BUCKET_LABEL && k !== NAME_LABEL) labels[k] = s.labels[k]!;
         g = { labels, bounds: [], counts: [] };
         groups.set(key, g);
       }

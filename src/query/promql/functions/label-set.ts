@@ -1,9 +1,6 @@
 // Label-set helpers shared by the function library: dropping the metric name and Prometheus's label ordering.
 import type { Labels } from "../values.ts";
-import { compareStrings } from "../labels.ts";
-
-/** The metric name label. */
-export const METRIC_NAME = "__name__";
+import { NAME_LABEL, compareStrings } from "../labels.ts";
 
 /** Results of {@link dropMetricName} per input label set, so a range query's steps share one object per series. */
 const WITHOUT_NAME = new WeakMap<Labels, Labels>();
@@ -13,11 +10,11 @@ const WITHOUT_NAME = new WeakMap<Labels, Labels>();
  * object (label sets are immutable). The caller must not mutate the result.
  */
 export function dropMetricName(labels: Labels): Labels {
-  if (!Object.prototype.hasOwnProperty.call(labels, METRIC_NAME)) return labels;
+  if (!Object.prototype.hasOwnProperty.call(labels, NAME_LABEL)) return labels;
   let out = WITHOUT_NAME.get(labels);
   if (out !== undefined) return out;
   out = {};
-  for (const k in labels) if (k !== METRIC_NAME) out[k] = labels[k]!;
+  for (const k in labels) if (k !== NAME_LABEL) out[k] = labels[k]!;
   WITHOUT_NAME.set(labels, out);
   return out;
 }
