@@ -14,6 +14,8 @@ export interface QueryFigures {
   runs: number;
   medianMs: number | null;
   p95Ms: number | null;
+  /** The very first run's time (cold: caches and, for Strata, the JIT not yet warm), warm-ups included. */
+  firstMs: number | null;
   /** Points (InfluxQL rows, PromQL samples) per measured run, on average: a check that the systems agree. */
   rows: number;
   /** The first error the system returned, when a run failed (then no timings are reported). */
@@ -60,6 +62,7 @@ async function timeQuery(
 ): Promise<QueryFigures> {
   const times: number[] = [];
   let rows = 0;
+  let firstMs = 0;
   for (let i = 0; i < options.warmups + options.runs; i++) {
     const url = urlOf(i)!;
     const start = performance.now();
@@ -73,10 +76,12 @@ async function timeQuery(
         runs: 0,
         medianMs: null,
         p95Ms: null,
+        firstMs: null,
         rows: 0,
         error: `${counted} (${url.slice(0, 160)})`,
       };
     }
+    if (i === 0) firstMs = ms;
     if (i < options.warmups) continue;
     times.push(ms);
     rows += counted;
@@ -88,6 +93,7 @@ async function timeQuery(
     runs: options.runs,
     medianMs: round(quantile(times, 0.5)),
     p95Ms: round(quantile(times, 0.95)),
+    firstMs: round(firstMs),
     rows: round(rows / options.runs),
   };
 }

@@ -16,6 +16,8 @@ export interface ReportView {
   batchLines: number;
   concurrency: number;
   runs: number;
+  /** Warm-up runs before the measured ones (absent in reports older than the field). */
+  warmups?: number;
   skipped: string[];
   systems: Array<{
     key: SystemKey;
@@ -45,7 +47,8 @@ export function renderReport(report: ReportView, specs: ServerQuerySpec[]): stri
       `(${report.rows.toLocaleString("en-US")} rows, ${report.values.toLocaleString("en-US")} values)`,
     "",
     `Node ${report.node}, ${report.cpu} × ${report.cpus}; line protocol in batches of ${report.batchLines} lines, ` +
-      `${report.concurrency} concurrent senders; each query's median of ${report.runs} runs.`,
+      `${report.concurrency} concurrent senders; each query's median of ${report.runs} runs after ` +
+      `${report.warmups ?? "?"} warm-up runs (steady state); first-run (cold) times below.`,
     "",
     "| system | version | ingest s | values/s | ÷ InfluxDB | ÷ VM | bytes/value | peak RSS MiB | ÷ budget | failed writes |",
     "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|",
@@ -108,6 +111,21 @@ export function renderReport(report: ReportView, specs: ServerQuerySpec[]): stri
     ) {
       notes.push(`- ${spec.name}: PromQL samples differ, VictoriaMetrics ${vq.rows}, Strata ${sp.rows}`);
     }
+  }
+  lines.push(
+    "",
+    "First run of each query in ms (cold: nothing cached, and Strata's JIT not yet warm):",
+    "",
+    "| query | InfluxDB InfluxQL | Strata InfluxQL | VM PromQL | Strata PromQL |",
+    "|---|--:|--:|--:|--:|",
+  );
+  const first = (q: QueryFigures | undefined): string =>
+    q === undefined ? "–" : q.error !== undefined || q.firstMs == null ? "error" : String(q.firstMs);
+  for (const spec of specs) {
+    lines.push(
+      `| ${spec.name} | ${first(cell(influx, spec.name, "influxql"))} | ${first(cell(strata, spec.name, "influxql"))} | ` +
+        `${first(cell(vm, spec.name, "promql"))} | ${first(cell(strata, spec.name, "promql"))} |`,
+    );
   }
   lines.push("");
   if (notes.length > 0) lines.push("Notes:", "", ...notes, "");

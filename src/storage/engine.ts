@@ -12,6 +12,7 @@ import {
   toTimeNs,
 } from "../base/index.ts";
 import { Database, resolveOptions } from "./db/index.ts";
+import type { BlockCacheStats } from "./segment/index.ts";
 import type { EngineOptions, ResolvedOptions, WriteResult } from "./db/index.ts";
 import { fieldTypeName, parseSeriesKey } from "./model/index.ts";
 import type { FieldTypeName, WriteBatch } from "./model/index.ts";
@@ -308,6 +309,11 @@ export class StorageEngine {
       });
     }
     return out;
+  }
+
+  /** Hits, misses and occupancy of the engine's cache of decoded segment blocks. */
+  cacheStats(): BlockCacheStats {
+    return this.options.blockCache.stats();
   }
 
   /** Damage found when databases were opened (torn WAL tails, unreadable segments), by database. */

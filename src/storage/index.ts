@@ -17,5 +17,6 @@ export type {
 export type { TagMatcher, MetricMetadata } from "./series-index/index.ts";
 export type { AggregateFn, AggValue, FillPolicy } from "./aggregate/index.ts";
 export type { SyncMode } from "./wal/index.ts";
+export type { BlockCacheStats } from "./segment/index.ts";
 export type { TimeSeriesStore } from "./time-series-store.ts";
 export * from "./token-store/index.ts";

@@ -20,6 +20,7 @@ export type TimeSeriesStore = Pick<
   | "series"
   | "flush"
   | "stats"
+  | "cacheStats"
   | "putMetricMetadata"
   | "metricMetadata"
 >;

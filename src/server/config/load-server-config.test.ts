@@ -142,22 +142,23 @@ describe("loadServerConfig", () => {
     }
   });
 
-  it("derives the head budget and query caps from the memory budget", () => {
+  it("derives the head budget, block cache and query caps from the memory budget", () => {
     const config = loadServerConfig({ flags: { "max-memory": "512MiB" } });
     assert.deepEqual(
-      [config.headBudgetBytes, config.maxPointsPerQuery, config.maxSeriesPerQuery],
-      [256 * MIB, Math.floor((512 * MIB) / 3 / 16), Math.floor((512 * MIB) / 3 / 1024)],
+      [config.headBudgetBytes, config.blockCacheBytes, config.maxPointsPerQuery, config.maxSeriesPerQuery],
+      [256 * MIB, 32 * MIB, Math.floor((512 * MIB) / 3 / 16), Math.floor((512 * MIB) / 3 / 1024)],
     );
     assert.deepEqual(deriveFromMemory(512 * MIB), {
       headBudgetBytes: config.headBudgetBytes,
+      blockCacheBytes: config.blockCacheBytes,
       maxPointsPerQuery: config.maxPointsPerQuery,
       maxSeriesPerQuery: config.maxSeriesPerQuery,
     });
     // The engine gets them.
     const engine = engineOptions(config);
     assert.deepEqual(
-      [engine.headBudgetBytes, engine.maxQueryPoints, engine.maxQuerySeries],
-      [config.headBudgetBytes, config.maxPointsPerQuery, config.maxSeriesPerQuery],
+      [engine.headBudgetBytes, engine.blockCacheBytes, engine.maxQueryPoints, engine.maxQuerySeries],
+      [config.headBudgetBytes, config.blockCacheBytes, config.maxPointsPerQuery, config.maxSeriesPerQuery],
     );
   });
 

@@ -4,7 +4,8 @@ import assert from "node:assert/strict";
 import type { TimeSeriesStore } from "../../storage/index.ts";
 import { ServerMetrics } from "./server-metrics.ts";
 
-const emptyStore = { stats: () => Promise.resolve([]) } as unknown as TimeSeriesStore;
+const cache = { hits: 7, misses: 3, entries: 2, bytes: 4096, maxBytes: 1 << 20 };
+const emptyStore = { stats: () => Promise.resolve([]), cacheStats: () => cache } as unknown as TimeSeriesStore;
 
 /** The value of an unlabelled sample `name` in Prometheus text, or undefined. */
 function sample(text: string, name: string): number | undefined {
@@ -31,5 +32,13 @@ describe("ServerMetrics memory", () => {
     assert.ok(peak >= rss * 0.99, `peak ${peak} < rss ${rss}`); // maxRSS is in KiB: allow its rounding
     assert.ok(sample(text, "nodejs_array_buffers_bytes")! >= 0);
     assert.equal(sample(text, "strata_memory_budget_bytes"), undefined);
+  });
+
+  it("exports the block cache's hits, misses and bytes", async () => {
+    const text = await new ServerMetrics(emptyStore, Date.now()).registry.render();
+    assert.deepEqual(
+      ["hits_total", "misses_total", "bytes"].map((s) => sample(text, `strata_block_cache_${s}`)),
+      [7, 3, 4096],
+    );
   });
 });

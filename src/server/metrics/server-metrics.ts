@@ -37,6 +37,9 @@ export class ServerMetrics {
   private readonly arrayBuffers: MetricFamily<MetricValue>;
   private readonly rssPeak: MetricFamily<MetricValue>;
   private readonly startSeconds: MetricFamily<MetricValue>;
+  private readonly cacheHits: MetricFamily<MetricValue>;
+  private readonly cacheMisses: MetricFamily<MetricValue>;
+  private readonly cacheBytes: MetricFamily<MetricValue>;
 
   /**
    * `store` is read at each scrape; `startMs` is the process start time (ms since the epoch); `budget` is exported
@@ -79,6 +82,9 @@ export class ServerMetrics {
       "strata_process_resident_memory_peak_bytes",
       "Highest resident memory size since the process started, bytes.",
     );
+    this.cacheHits = r.counter("strata_block_cache_hits_total", "Segment block reads served by the block cache.");
+    this.cacheMisses = r.counter("strata_block_cache_misses_total", "Segment block reads decoded from the file.");
+    this.cacheBytes = r.gauge("strata_block_cache_bytes", "Memory held by the block cache, bytes.");
     if (budget !== undefined) {
       r.gauge("strata_memory_budget_bytes", "Memory budget (maxMemoryBytes): heads, query and write buffers.")
         .labels()
@@ -102,6 +108,10 @@ export class ServerMetrics {
       this.segments.labels(s.name).set(s.segments);
       this.headBytes.labels(s.name).set(s.headBytes);
     }
+    const cache = store.cacheStats();
+    this.cacheHits.labels().set(cache.hits);
+    this.cacheMisses.labels().set(cache.misses);
+    this.cacheBytes.labels().set(cache.bytes);
     const memory = process.memoryUsage();
     this.rss.labels().set(memory.rss);
     this.heapUsed.labels().set(memory.heapUsed);

@@ -18,6 +18,7 @@ import { Head, HeadWriter } from "../head/index.ts";
 import type { HeadMemoryUser } from "../head/index.ts";
 import { FieldType, fieldTypeName } from "../model/index.ts";
 import type { WriteBatch } from "../model/index.ts";
+import type { BlockCache } from "../segment/index.ts";
 import { SeriesIndex } from "../series-index/index.ts";
 import type { TagMatcher } from "../series-index/index.ts";
 import { Wal } from "../wal/index.ts";
@@ -76,6 +77,8 @@ export class Database implements HeadMemoryUser {
   active: Head;
   /** The head being flushed, readable until its segments are registered; null when no flush runs. */
   frozen: Head | null = null;
+  /** The engine's cache of decoded segment blocks (shared by its databases). */
+  readonly blockCache: BlockCache;
 
   private readonly options: ResolvedOptions;
   private readonly wal: Wal;
@@ -112,6 +115,7 @@ export class Database implements HeadMemoryUser {
     this.wal = init.wal;
     this.active = init.head;
     this.damage = init.damage;
+    this.blockCache = init.options.blockCache;
     this.headWriter = new HeadWriter(init.head, init.partitioning, (id) => this.fieldType(id));
   }
 
@@ -276,6 +280,7 @@ export class Database implements HeadMemoryUser {
     this.closed = true;
     await this.wal.close();
     await this.tombstones.close();
+    for (const entry of this.segments.all()) this.blockCache.forget(entry.reader);
     await this.segments.close();
     await this.index.close();
     if (this.failure !== null)

@@ -63,6 +63,6 @@ export async function flushHead(
     }
     await writer.finish();
     const reader = await SegmentReader.open(file);
-    db.segments.add({ seq, partition: partition.index, reader });
+    db.segments.add({ low: seq, rank: seq, partition: partition.index, reader });
   }
 }

@@ -2,6 +2,7 @@
 import { InvalidError, SystemClock } from "../../base/index.ts";
 import type { Clock } from "../../base/index.ts";
 import { HeadMemory } from "../head/index.ts";
+import { BlockCache } from "../segment/index.ts";
 import type { SyncMode } from "../wal/index.ts";
 
 /** Options of `StorageEngine.open` (and so of `Strata.open`). Every field is optional. */
@@ -18,6 +19,11 @@ export interface EngineOptions {
    * the whole budget used waits for flushes before it is applied (backpressure). docs/rfc/0005-memory-budget.md.
    */
   headBudgetBytes?: number;
+  /**
+   * Memory for decoded segment blocks kept for repeated reads, in bytes (default 32 MiB; 0 turns the cache off).
+   * One least-recently-used cache shared by the engine's databases.
+   */
+  blockCacheBytes?: number;
   /** Flush the head once its oldest unflushed write is this old, in ms (default 10 minutes). */
   flushAgeMs?: number;
   /** Series cardinality limit per database (default 1,000,000; 0 = unlimited). */
@@ -37,9 +43,10 @@ export interface EngineOptions {
 }
 
 /** EngineOptions with every default applied, and the head budget they imply (shared by the engine's databases). */
-export type ResolvedOptions = Required<EngineOptions> & { headMemory: HeadMemory };
+export type ResolvedOptions = Required<EngineOptions> & { headMemory: HeadMemory; blockCache: BlockCache };
 
 const DAY_NS = 86_400_000_000_000;
+const DEFAULT_BLOCK_CACHE_BYTES = 32 * 1024 * 1024;
 
 /** Applies defaults and validates; throws InvalidError (STORAGE_BAD_OPTION) naming the option. */
 export function resolveOptions(options: EngineOptions = {}): ResolvedOptions {
@@ -56,7 +63,9 @@ export function resolveOptions(options: EngineOptions = {}): ResolvedOptions {
     maxQuerySeries: options.maxQuerySeries ?? 1_000_000,
     queryTimeoutMs: options.queryTimeoutMs ?? 60_000,
     clock: options.clock ?? new SystemClock(),
+    blockCacheBytes: options.blockCacheBytes ?? DEFAULT_BLOCK_CACHE_BYTES,
     headMemory: new HeadMemory(options.headBudgetBytes ?? 256 * 1024 * 1024),
+    blockCache: new BlockCache(options.blockCacheBytes ?? DEFAULT_BLOCK_CACHE_BYTES),
   };
   if (!["always", "interval", "never"].includes(resolved.sync))
     bad("sync", `"${String(resolved.sync)}" is not always, interval or never`);
@@ -71,6 +80,8 @@ export function resolveOptions(options: EngineOptions = {}): ResolvedOptions {
   ] as const) {
     if (!Number.isFinite(resolved[key]) || resolved[key] <= 0) bad(key, `${resolved[key]} must be a positive number`);
   }
+  if (!Number.isFinite(resolved.blockCacheBytes) || resolved.blockCacheBytes < 0)
+    bad("blockCacheBytes", `${resolved.blockCacheBytes} must be a non-negative number`);
   if (!Number.isInteger(resolved.maxSeries) || resolved.maxSeries < 0)
     bad("maxSeries", `${resolved.maxSeries} must be a non-negative integer`);
   return resolved;

@@ -3,6 +3,7 @@
 import { isTsdbError } from "../../base/index.ts";
 import { containsId } from "../series-index/index.ts";
 import { Wal } from "../wal/index.ts";
+import type { Partitioning } from "./partitioning.ts";
 import type { Damage } from "./segment-set.ts";
 import { WAL_RECORD_TOMBSTONE, decodeTombstone } from "./wal-record.ts";
 import type { Tombstone } from "./wal-record.ts";
@@ -46,15 +47,25 @@ export class TombstoneSet {
     return max;
   }
 
-  /** Tombstones covering `seriesId` in a segment with sequence `segmentSeq`; usually empty. */
-  forSeries(seriesId: number, segmentSeq: number): Tombstone[] {
+  /** Tombstones covering `seriesId` in a segment of rank `rank` (SegmentEntry); usually empty. */
+  forSeries(seriesId: number, rank: number): Tombstone[] {
     if (this.list.length === 0) return EMPTY;
     let found: Tombstone[] | null = null;
     for (const tombstone of this.list) {
-      if (segmentSeq > tombstone.maxSegmentSeq || !containsId(tombstone.seriesIds, seriesId)) continue;
+      if (rank > tombstone.maxSegmentSeq || !containsId(tombstone.seriesIds, seriesId)) continue;
       (found ??= []).push(tombstone);
     }
     return found ?? EMPTY;
+  }
+
+  /** Offset ranges of `partition` deleted for `seriesId` in a segment of `rank` (see tombstoneRanges). */
+  rangesFor(seriesId: number, rank: number, partitioning: Partitioning, partition: number): number[] {
+    return this.list.length === 0 ? NO_RANGES : tombstoneRanges(this.list, seriesId, rank, partitioning, partition);
+  }
+
+  /** Every tombstone (a compaction applies the ones covering its inputs). */
+  all(): readonly Tombstone[] {
+    return this.list;
   }
 
   get size(): number {
@@ -67,3 +78,25 @@ export class TombstoneSet {
 }
 
 const EMPTY: Tombstone[] = [];
+const NO_RANGES: number[] = [];
+
+/**
+ * The offset ranges [lo, hi, lo, hi, ...] (inclusive) of partition `partition` that `tombstones` delete for
+ * `seriesId` in a segment of rank `rank`: those whose maxSegmentSeq ≥ rank. Usually empty (then shared: do not
+ * mutate).
+ */
+function tombstoneRanges(
+  tombstones: readonly Tombstone[],
+  seriesId: number,
+  rank: number,
+  partitioning: Partitioning,
+  partition: number,
+): number[] {
+  let ranges: number[] | null = null;
+  for (const t of tombstones) {
+    if (rank > t.maxSegmentSeq || !containsId(t.seriesIds, seriesId)) continue;
+    const range = partitioning.offsetRange(partition, t.startNs, t.endNs);
+    if (range !== null) (ranges ??= []).push(range[0], range[1]);
+  }
+  return ranges ?? NO_RANGES;
+}

@@ -19,13 +19,12 @@ export interface ColumnVisitor {
 
 /** A source of points for one column in one partition: a segment block or a head column. */
 interface Piece {
-  /** Higher rank = newer data; wins on equal times. */
+  /** Higher rank = newer data; wins on equal times. A segment's rank also decides which tombstones apply. */
   rank: number;
   minOff: number;
   maxOff: number;
   reader: SegmentReader | null;
   block: number;
-  seq: number;
   column: HeadColumn | null;
 }
 
@@ -98,12 +97,11 @@ export class ColumnScanner {
         reader.blockStats(b, this.blockStats);
         if (this.blockStats.maxOff < lo || this.blockStats.minOff >= hi) continue;
         pieces.push({
-          rank: entry.seq,
+          rank: entry.rank,
           minOff: this.blockStats.minOff,
           maxOff: this.blockStats.maxOff,
           reader,
           block: b,
-          seq: entry.seq,
           column: null,
         });
       }
@@ -119,7 +117,7 @@ export class ColumnScanner {
     const minOff = column.offsets[0]!;
     const maxOff = column.offsets[column.length - 1]!;
     if (maxOff < lo || minOff >= hi) return;
-    this.pieces.push({ rank, minOff, maxOff, reader: null, block: -1, seq: -1, column });
+    this.pieces.push({ rank, minOff, maxOff, reader: null, block: -1, column });
   }
 
   private emitPiece(
@@ -139,7 +137,7 @@ export class ColumnScanner {
       return;
     }
     const reader = piece.reader!;
-    const tombstoned = this.tombstoneRanges(seriesId, piece.seq, partition);
+    const tombstoned = this.tombstoneRanges(seriesId, piece.rank, partition);
     const inside = piece.minOff >= lo && piece.maxOff < hi;
     if (allowStats && inside && !overlapsAny(tombstoned, piece.minOff, piece.maxOff)) {
       reader.blockStats(piece.block, this.blockStats);
@@ -150,7 +148,7 @@ export class ColumnScanner {
     }
     this.decode(reader, piece.block);
     const block = this.block;
-    if (tombstoned.length > 0) removeRanges(block, tombstoned);
+    if (tombstoned.length > 0) block.dropRanges(tombstoned);
     const start = lowerBound(block.offsets, 0, block.count, lo);
     const end = lowerBound(block.offsets, start, block.count, hi);
     if (start < end) visitor.points(partition, block.offsets, block.values, start, end);
@@ -183,8 +181,8 @@ export class ColumnScanner {
         type = piece.column.type;
       } else {
         this.decode(piece.reader!, piece.block);
-        const tombstoned = this.tombstoneRanges(seriesId, piece.seq, partition);
-        if (tombstoned.length > 0) removeRanges(this.block, tombstoned);
+        const tombstoned = this.tombstoneRanges(seriesId, piece.rank, partition);
+        if (tombstoned.length > 0) this.block.dropRanges(tombstoned);
         offsets = this.block.offsets;
         values = this.block.values;
         count = this.block.count;
@@ -213,51 +211,20 @@ export class ColumnScanner {
   }
 
   private decode(reader: SegmentReader, block: number): void {
-    reader.readBlock(block, this.block);
+    this.db.blockCache.read(reader, block, this.block);
     this.stats.blocksDecoded++;
     this.stats.pointsDecoded += this.block.count;
   }
 
-  /** Offset ranges [lo, hi] (inclusive) of partition `partition` deleted for this series in segment `seq`. */
-  private tombstoneRanges(seriesId: number, seq: number, partition: number): number[] {
-    const tombstones = this.db.tombstones.forSeries(seriesId, seq);
-    if (tombstones.length === 0) return NO_RANGES;
-    const ranges: number[] = [];
-    for (const t of tombstones) {
-      const range = this.db.partitioning.offsetRange(partition, t.startNs, t.endNs);
-      if (range !== null) ranges.push(range[0], range[1]);
-    }
-    return ranges;
+  /** Offset ranges [lo, hi] (inclusive) of partition `partition` deleted for this series in a segment of `rank`. */
+  private tombstoneRanges(seriesId: number, rank: number, partition: number): number[] {
+    return this.db.tombstones.rangesFor(seriesId, rank, this.db.partitioning, partition);
   }
 }
-
-const NO_RANGES: number[] = [];
 
 function overlapsAny(ranges: number[], minOff: number, maxOff: number): boolean {
   for (let i = 0; i < ranges.length; i += 2) if (ranges[i]! <= maxOff && ranges[i + 1]! >= minOff) return true;
   return false;
-}
-
-/** Drops points inside any [lo, hi] range from a decoded block, in place. */
-function removeRanges(block: DecodedBlock, ranges: number[]): void {
-  const offsets = block.offsets;
-  const values = block.values as Float64Array;
-  let n = 0;
-  for (let i = 0; i < block.count; i++) {
-    const off = offsets[i]!;
-    let deleted = false;
-    for (let r = 0; r < ranges.length; r += 2) {
-      if (off >= ranges[r]! && off <= ranges[r + 1]!) {
-        deleted = true;
-        break;
-      }
-    }
-    if (deleted) continue;
-    offsets[n] = off;
-    values[n] = values[i]!; // generic element copy: works for every ColumnValues representation
-    n++;
-  }
-  block.count = n;
 }
 
 function toColumnValues(type: FieldType, values: Array<number | bigint | string>): ColumnValues {

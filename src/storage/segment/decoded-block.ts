@@ -75,4 +75,42 @@ export class DecodedBlock {
     this.values = str;
     return str;
   }
+
+  /** Makes this block a copy of `src`'s first `src.count` points (the arrays are copied, not aliased). */
+  copyFrom(src: { count: number; offsets: Float64Array; values: ColumnValues; type: FieldType }): void {
+    const n = src.count;
+    this.count = n;
+    this.type = src.type;
+    this.reserveOffsets(n).set(src.offsets.subarray(0, n));
+    const v = src.values;
+    if (v instanceof Float64Array) this.useFloat64(n).set(v.subarray(0, n));
+    else if (v instanceof BigInt64Array) this.useBigInt64(n).set(v.subarray(0, n));
+    else if (v instanceof BigUint64Array) this.useBigUint64(n).set(v.subarray(0, n));
+    else {
+      const out = this.useStrings(n);
+      for (let i = 0; i < n; i++) out[i] = v[i]!;
+    }
+  }
+
+  /** Drops the points inside any inclusive offset range [ranges[2k], ranges[2k+1]], in place (tombstones). */
+  dropRanges(ranges: readonly number[]): void {
+    const offsets = this.offsets;
+    const values = this.values as Float64Array; // generic element copy: works for every representation
+    let n = 0;
+    for (let i = 0; i < this.count; i++) {
+      const off = offsets[i]!;
+      let deleted = false;
+      for (let r = 0; r < ranges.length; r += 2) {
+        if (off >= ranges[r]! && off <= ranges[r + 1]!) {
+          deleted = true;
+          break;
+        }
+      }
+      if (deleted) continue;
+      offsets[n] = off;
+      values[n] = values[i]!;
+      n++;
+    }
+    this.count = n;
+  }
 }

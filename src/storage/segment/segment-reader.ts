@@ -56,12 +56,16 @@ async function readAt(handle: FileHandle, file: string, position: number, byteLe
   return buf;
 }
 
+let nextReaderId = 1;
+
 /**
  * One open, validated segment file. Immutable after open except the fd (released by close) and a read scratch
  * buffer, so it is not safe for concurrent readBlock calls from several threads (Node code on one thread is fine).
  * The typed arrays alias the parsed footer: do not mutate them.
  */
 export class SegmentReader {
+  /** Unique per opened reader in this process (a block cache key; a reopened file gets a new id). */
+  readonly id: number = nextReaderId++;
   readonly path: string;
   /** Exact int64 ns start of the partition; block offsets count from here. */
   readonly partitionStartNs: bigint;
