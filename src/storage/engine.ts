@@ -13,6 +13,7 @@ import {
 } from "../base/index.ts";
 import { Database, resolveOptions } from "./db/index.ts";
 import type { BlockCacheStats } from "./segment/index.ts";
+import type { CompactionStats } from "./db/compactor.ts";
 import type { EngineOptions, ResolvedOptions, WriteResult } from "./db/index.ts";
 import { fieldTypeName, parseSeriesKey } from "./model/index.ts";
 import type { FieldTypeName, WriteBatch } from "./model/index.ts";
@@ -52,6 +53,8 @@ export interface DatabaseStats {
   segments: number;
   headBytes: number;
   walBytes: number;
+  /** Merges run since open, their figures, and partitions waiting for one. */
+  compaction: CompactionStats;
 }
 
 const MAX_BUCKETS = 1_000_000;
@@ -283,6 +286,15 @@ export class StorageEngine {
     for (const pending of this.open.values()) await (await pending).flush();
   }
 
+  /**
+   * Merges every partition of database `name` (all databases when omitted) into one segment, dropping deleted and
+   * overwritten points; resolves when done. Throws NotFoundError for an unknown database.
+   */
+  async compact(name?: string): Promise<void> {
+    const names = name === undefined ? this.databases() : [name];
+    for (const n of names) await (await this.getDatabase(n)).compactor.compactAll();
+  }
+
   /** Size figures per database. */
   async stats(): Promise<DatabaseStats[]> {
     const out: DatabaseStats[] = [];
@@ -306,6 +318,7 @@ export class StorageEngine {
         segments: db.segments.all().length,
         headBytes: db.active.bytes + (db.frozen?.bytes ?? 0),
         walBytes: db.walBytes(),
+        compaction: db.compactor.stats(),
       });
     }
     return out;
@@ -337,6 +350,7 @@ export class StorageEngine {
       }
     }
     this.open.clear();
+    await this.options.mergeRunner.close();
     await releaseDirLock(this.dir);
     if (failure !== null) throw failure;
   }

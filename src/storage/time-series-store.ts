@@ -19,6 +19,7 @@ export type TimeSeriesStore = Pick<
   | "fieldKeys"
   | "series"
   | "flush"
+  | "compact"
   | "stats"
   | "cacheStats"
   | "putMetricMetadata"

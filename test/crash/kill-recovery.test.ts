@@ -42,9 +42,12 @@ after(() => {
  * When to kill: a random time after spawn (startup, often during open and WAL replay) or after the writer is open
  * (timer); or, after a random delay, at the next flush step seen in the segments directory: its first temp file
  * (flush-start), a temp file once some of its segments are renamed into place (flush-mid: a half-done flush), or a
- * new segment with no temp file (flush-end: between partitions, or before the WAL is truncated).
+ * new segment with no temp file (flush-end: between partitions, or before the WAL is truncated). The workload's
+ * partitions lie in the past, so background compaction merges them after flushes: merge-mid kills while a merge's
+ * output (`<low>-<high>.seg.tmp`) is being written, merge-end as soon as a new merge output is renamed into place
+ * (often before its inputs are deleted).
  */
-type KillMode = "startup" | "timer" | "flush-start" | "flush-mid" | "flush-end";
+type KillMode = "startup" | "timer" | "flush-start" | "flush-mid" | "flush-end" | "merge-mid" | "merge-end";
 
 interface RoundPlan {
   mode: KillMode;
@@ -59,6 +62,8 @@ function planRound(round: number): RoundPlan {
   if (pick < 0.25) return { mode: "flush-start", delayMs: 50 + rng.int(650) };
   if (pick < 0.4) return { mode: "flush-mid", delayMs: 50 + rng.int(650) };
   if (pick < 0.55) return { mode: "flush-end", delayMs: 50 + rng.int(650) };
+  if (pick < 0.65) return { mode: "merge-mid", delayMs: 50 + rng.int(650) };
+  if (pick < 0.75) return { mode: "merge-end", delayMs: 50 + rng.int(650) };
   return { mode: "timer", delayMs: 50 + rng.int(1450) };
 }
 
@@ -88,7 +93,9 @@ function runWriter(dir: string, round: number, plan: RoundPlan): Promise<RoundOu
   };
   const watchFlush = (mode: KillMode): void => {
     const segCount = (names: string[]): number => names.filter((n) => n.endsWith(".seg")).length;
+    const isMerge = (n: string): boolean => n.includes("-");
     let baseline = -1;
+    let mergedBefore: Set<string> | null = null;
     const poll = setInterval(() => {
       let names: string[];
       try {
@@ -97,9 +104,13 @@ function runWriter(dir: string, round: number, plan: RoundPlan): Promise<RoundOu
         return;
       }
       if (baseline < 0) baseline = segCount(names);
+      mergedBefore ??= new Set(names.filter((n) => isMerge(n) && n.endsWith(".seg")));
       const temp = names.some((n) => n.endsWith(".tmp"));
       const renamed = segCount(names) > baseline;
-      const hit = mode === "flush-start" ? temp : mode === "flush-mid" ? temp && renamed : renamed && !temp;
+      let hit: boolean;
+      if (mode === "merge-mid") hit = names.some((n) => isMerge(n) && n.endsWith(".tmp"));
+      else if (mode === "merge-end") hit = names.some((n) => isMerge(n) && n.endsWith(".seg") && !mergedBefore!.has(n));
+      else hit = mode === "flush-start" ? temp : mode === "flush-mid" ? temp && renamed : renamed && !temp;
       if (hit) {
         killedDuringFlush = true;
         kill();

@@ -37,6 +37,11 @@ export class ServerMetrics {
   private readonly arrayBuffers: MetricFamily<MetricValue>;
   private readonly rssPeak: MetricFamily<MetricValue>;
   private readonly startSeconds: MetricFamily<MetricValue>;
+  private readonly merges: MetricFamily<MetricValue>;
+  private readonly mergeFailures: MetricFamily<MetricValue>;
+  private readonly mergeSeconds: MetricFamily<MetricValue>;
+  private readonly mergeBytes: MetricFamily<MetricValue>;
+  private readonly mergeBacklog: MetricFamily<MetricValue>;
   private readonly cacheHits: MetricFamily<MetricValue>;
   private readonly cacheMisses: MetricFamily<MetricValue>;
   private readonly cacheBytes: MetricFamily<MetricValue>;
@@ -82,6 +87,16 @@ export class ServerMetrics {
       "strata_process_resident_memory_peak_bytes",
       "Highest resident memory size since the process started, bytes.",
     );
+    this.merges = r.counter("strata_compaction_merges_total", "Segment merges finished per database.", ["db"]);
+    this.mergeFailures = r.counter("strata_compaction_failures_total", "Segment merges that failed per database.", [
+      "db",
+    ]);
+    this.mergeSeconds = r.counter("strata_compaction_seconds_total", "Time spent merging segments, seconds.", ["db"]);
+    this.mergeBytes = r.counter("strata_compaction_bytes_total", "Bytes read and written by merges.", [
+      "db",
+      "direction",
+    ]);
+    this.mergeBacklog = r.gauge("strata_compaction_backlog", "Partitions waiting for a merge per database.", ["db"]);
     this.cacheHits = r.counter("strata_block_cache_hits_total", "Segment block reads served by the block cache.");
     this.cacheMisses = r.counter("strata_block_cache_misses_total", "Segment block reads decoded from the file.");
     this.cacheBytes = r.gauge("strata_block_cache_bytes", "Memory held by the block cache, bytes.");
@@ -101,12 +116,21 @@ export class ServerMetrics {
   private async collect(store: TimeSeriesStore): Promise<void> {
     const stats = await store.stats();
     for (const family of [this.series, this.walBytes, this.diskBytes, this.segments, this.headBytes]) family.clear();
+    for (const family of [this.merges, this.mergeFailures, this.mergeSeconds, this.mergeBytes, this.mergeBacklog])
+      family.clear();
     for (const s of stats) {
       this.series.labels(s.name).set(s.series);
       this.walBytes.labels(s.name).set(s.walBytes);
       this.diskBytes.labels(s.name).set(s.diskBytes);
       this.segments.labels(s.name).set(s.segments);
       this.headBytes.labels(s.name).set(s.headBytes);
+      const c = s.compaction;
+      this.merges.labels(s.name).set(c.merges);
+      this.mergeFailures.labels(s.name).set(c.failures);
+      this.mergeSeconds.labels(s.name).set(c.seconds);
+      this.mergeBytes.labels(s.name, "read").set(c.inputBytes);
+      this.mergeBytes.labels(s.name, "written").set(c.outputBytes);
+      this.mergeBacklog.labels(s.name).set(c.backlog);
     }
     const cache = store.cacheStats();
     this.cacheHits.labels().set(cache.hits);

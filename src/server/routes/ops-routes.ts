@@ -1,5 +1,6 @@
 // Operational endpoints: /ping (InfluxDB's liveness check), /health (readiness), /metrics (Prometheus text) and
-// POST /internal/force_flush (admin: head → durable segment files, as VictoriaMetrics offers).
+// POST /internal/force_flush (admin: head → durable segment files, as VictoriaMetrics offers) and
+// POST /internal/force_merge (admin: compact every partition now, dropping deleted and overwritten points).
 import type { Router } from "../http/router.ts";
 import type { ServerDeps } from "../server-deps.ts";
 import { STRATA_VERSION } from "../version.ts";
@@ -42,7 +43,7 @@ export function registerProbeRoutes(router: Router, readiness: () => Readiness):
   );
 }
 
-/** Registers /metrics and /internal/force_flush. */
+/** Registers /metrics, /internal/force_flush and /internal/force_merge. */
 export function registerOpsRoutes(router: Router, deps: ServerDeps): void {
   router.add(
     ["GET"],
@@ -59,6 +60,18 @@ export function registerOpsRoutes(router: Router, deps: ServerDeps): void {
     async (ctx) => {
       ctx.authorize("admin", ctx.pathDb);
       await deps.flush();
+      ctx.sendEmpty(204);
+    },
+    { dialect: "strata" },
+  );
+  router.add(
+    ["POST"],
+    "/internal/force_merge",
+    async (ctx) => {
+      // Under /db/<name>/ (or with ?db=) one database, else all of them; answers once every merge is done.
+      const db = ctx.pathDb ?? ctx.params.get("db") ?? undefined;
+      ctx.authorize("admin", db);
+      await deps.store.compact(db);
       ctx.sendEmpty(204);
     },
     { dialect: "strata" },

@@ -22,6 +22,7 @@ import type { BlockCache } from "../segment/index.ts";
 import { SeriesIndex } from "../series-index/index.ts";
 import type { TagMatcher } from "../series-index/index.ts";
 import { Wal } from "../wal/index.ts";
+import { Compactor } from "./compactor.ts";
 import { flushHead } from "./flush.ts";
 import type { ResolvedOptions } from "./options.ts";
 import { Partitioning } from "./partitioning.ts";
@@ -79,6 +80,8 @@ export class Database implements HeadMemoryUser {
   frozen: Head | null = null;
   /** The engine's cache of decoded segment blocks (shared by its databases). */
   readonly blockCache: BlockCache;
+  /** Merges this database's segments (docs/rfc/0007-compaction.md). */
+  readonly compactor: Compactor;
 
   private readonly options: ResolvedOptions;
   private readonly wal: Wal;
@@ -116,6 +119,15 @@ export class Database implements HeadMemoryUser {
     this.active = init.head;
     this.damage = init.damage;
     this.blockCache = init.options.blockCache;
+    this.compactor = new Compactor(this, init.options.mergeRunner, {
+      fanIn: init.options.compactionFanIn,
+      settleMs: init.options.compactionSettleMs,
+      nowMs: () => {
+        const now = [0, 0];
+        init.options.clock.now(now);
+        return now[0]! * 1000 + now[1]! / 1e6;
+      },
+    });
     this.headWriter = new HeadWriter(init.head, init.partitioning, (id) => this.fieldType(id));
   }
 
@@ -268,10 +280,16 @@ export class Database implements HeadMemoryUser {
     await this.flushing;
   }
 
+  /** Resolves when no flush is running (CompactionTarget). */
+  async flushIdle(): Promise<void> {
+    while (this.flushing !== null) await this.flushing.catch(() => undefined);
+  }
+
   /** Flushes the head, then releases every file. Idempotent. */
   async close(): Promise<void> {
     if (this.closed) return;
     if (this.ageTimer !== null) clearInterval(this.ageTimer);
+    await this.compactor.close();
     this.options.headMemory.unregister(this);
     if (this.failure === null)
       await this.flush().catch((error: unknown) => {
@@ -336,6 +354,7 @@ export class Database implements HeadMemoryUser {
     }
     this.frozen = null;
     await this.wal.removeUpTo(walSeq);
+    if (this.options.compaction) this.compactor.poke();
   }
 
   /**
@@ -537,6 +556,8 @@ export class Database implements HeadMemoryUser {
     const periodMs = Math.max(100, Math.min(this.options.flushAgeMs / 4, 10_000));
     this.ageTimer = setInterval(() => {
       const head = this.active;
+      // The same tick checks on compaction: partitions settle as time passes, without flushes.
+      if (this.options.compaction) this.compactor.poke();
       if (
         head.firstWriteMs >= 0 &&
         this.flushing === null &&

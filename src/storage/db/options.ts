@@ -3,6 +3,7 @@ import { InvalidError, SystemClock } from "../../base/index.ts";
 import type { Clock } from "../../base/index.ts";
 import { HeadMemory } from "../head/index.ts";
 import { BlockCache } from "../segment/index.ts";
+import { MergeRunner } from "../compaction/merge-runner.ts";
 import type { SyncMode } from "../wal/index.ts";
 
 /** Options of `StorageEngine.open` (and so of `Strata.open`). Every field is optional. */
@@ -24,6 +25,17 @@ export interface EngineOptions {
    * One least-recently-used cache shared by the engine's databases.
    */
   blockCacheBytes?: number;
+  /**
+   * Background compaction (default true): merges the segments of a partition as they accumulate, and all of them
+   * into one once the partition is settled (docs/rfc/0007-compaction.md). `compact()` works either way.
+   */
+  compaction?: boolean;
+  /** Merge on a worker thread (default true), so merges never occupy the event loop; false runs them inline. */
+  compactionWorker?: boolean;
+  /** Segments of one size tier in a partition that trigger a merge (default 4, at least 2). */
+  compactionFanIn?: number;
+  /** A partition whose end is this long past (wall clock) is merged into one segment, in ms (default 1 hour). */
+  compactionSettleMs?: number;
   /** Flush the head once its oldest unflushed write is this old, in ms (default 10 minutes). */
   flushAgeMs?: number;
   /** Series cardinality limit per database (default 1,000,000; 0 = unlimited). */
@@ -43,7 +55,11 @@ export interface EngineOptions {
 }
 
 /** EngineOptions with every default applied, and the head budget they imply (shared by the engine's databases). */
-export type ResolvedOptions = Required<EngineOptions> & { headMemory: HeadMemory; blockCache: BlockCache };
+export type ResolvedOptions = Required<EngineOptions> & {
+  headMemory: HeadMemory;
+  blockCache: BlockCache;
+  mergeRunner: MergeRunner;
+};
 
 const DAY_NS = 86_400_000_000_000;
 const DEFAULT_BLOCK_CACHE_BYTES = 32 * 1024 * 1024;
@@ -64,7 +80,12 @@ export function resolveOptions(options: EngineOptions = {}): ResolvedOptions {
     queryTimeoutMs: options.queryTimeoutMs ?? 60_000,
     clock: options.clock ?? new SystemClock(),
     blockCacheBytes: options.blockCacheBytes ?? DEFAULT_BLOCK_CACHE_BYTES,
+    compaction: options.compaction ?? true,
+    compactionWorker: options.compactionWorker ?? true,
+    compactionFanIn: options.compactionFanIn ?? 4,
+    compactionSettleMs: options.compactionSettleMs ?? 60 * 60 * 1000,
     headMemory: new HeadMemory(options.headBudgetBytes ?? 256 * 1024 * 1024),
+    mergeRunner: new MergeRunner(options.compactionWorker ?? true),
     blockCache: new BlockCache(options.blockCacheBytes ?? DEFAULT_BLOCK_CACHE_BYTES),
   };
   if (!["always", "interval", "never"].includes(resolved.sync))
@@ -82,6 +103,10 @@ export function resolveOptions(options: EngineOptions = {}): ResolvedOptions {
   }
   if (!Number.isFinite(resolved.blockCacheBytes) || resolved.blockCacheBytes < 0)
     bad("blockCacheBytes", `${resolved.blockCacheBytes} must be a non-negative number`);
+  if (!Number.isInteger(resolved.compactionFanIn) || resolved.compactionFanIn < 2)
+    bad("compactionFanIn", `${resolved.compactionFanIn} must be an integer of at least 2`);
+  if (!Number.isFinite(resolved.compactionSettleMs) || resolved.compactionSettleMs < 0)
+    bad("compactionSettleMs", `${resolved.compactionSettleMs} must be a non-negative number`);
   if (!Number.isInteger(resolved.maxSeries) || resolved.maxSeries < 0)
     bad("maxSeries", `${resolved.maxSeries} must be a non-negative integer`);
   return resolved;

@@ -85,7 +85,7 @@ const NO_RANGES: number[] = [];
  * `seriesId` in a segment of rank `rank`: those whose maxSegmentSeq ≥ rank. Usually empty (then shared: do not
  * mutate).
  */
-function tombstoneRanges(
+export function tombstoneRanges(
   tombstones: readonly Tombstone[],
   seriesId: number,
   rank: number,
