@@ -14,6 +14,7 @@ import {
 import { Database, resolveOptions } from "./db/index.ts";
 import type { BlockCacheStats } from "./segment/index.ts";
 import type { CompactionStats } from "./db/compactor.ts";
+import type { RetentionPolicy } from "./db/index.ts";
 import type { EngineOptions, ResolvedOptions, WriteResult } from "./db/index.ts";
 import { fieldTypeName, parseSeriesKey } from "./model/index.ts";
 import type { FieldTypeName, WriteBatch } from "./model/index.ts";
@@ -284,6 +285,19 @@ export class StorageEngine {
   /** Writes every database's head to segment files. */
   async flush(): Promise<void> {
     for (const pending of this.open.values()) await (await pending).flush();
+  }
+
+  /** The retention policy of database `name`. Throws NotFoundError for an unknown database. */
+  async retentionPolicy(name: string): Promise<RetentionPolicy> {
+    return { ...(await this.getDatabase(name)).retention };
+  }
+
+  /**
+   * Sets the retention policy of database `name` (durable before it resolves) and drops the partitions it expires.
+   * Throws NotFoundError for an unknown database, InvalidError for a bad policy.
+   */
+  async setRetentionPolicy(name: string, policy: RetentionPolicy): Promise<void> {
+    await (await this.getDatabase(name)).setRetention(policy);
   }
 
   /**

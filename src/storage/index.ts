@@ -2,7 +2,8 @@
 export * from "./model/index.ts";
 export { StorageEngine } from "./engine.ts";
 export type { SeriesSelector, TimeRange, DatabaseStats, WriteListener } from "./engine.ts";
-export type { EngineOptions, WriteResult, RejectedPoint } from "./db/index.ts";
+export type { EngineOptions, WriteResult, RejectedPoint, RetentionPolicy } from "./db/index.ts";
+export { DEFAULT_RETENTION, defaultShardDurationNs } from "./db/index.ts";
 export type {
   NativeQuery,
   QueryResult,

@@ -20,6 +20,8 @@ export type TimeSeriesStore = Pick<
   | "series"
   | "flush"
   | "compact"
+  | "retentionPolicy"
+  | "setRetentionPolicy"
   | "stats"
   | "cacheStats"
   | "putMetricMetadata"

@@ -1,7 +1,7 @@
 // Resolves the server configuration from defaults, a JSON file, STRATA_* environment variables and flags
 // (flags > env > file > defaults), checking every value and naming the setting and its source on error.
 import * as fs from "node:fs";
-import { InvalidError } from "../../base/index.ts";
+import { InvalidError, isTsdbError, parseDuration } from "../../base/index.ts";
 import { parseByteSize } from "./byte-size.ts";
 import {
   DEFAULT_CONFIG,
@@ -112,6 +112,22 @@ function set(config: ServerConfig, spec: SettingSpec, raw: unknown, source: stri
       const n = typeof raw === "number" ? raw : typeof raw === "string" ? parseByteSize(raw) : NaN;
       if (!Number.isSafeInteger(n) || n < (spec.min ?? 1))
         fail("a positive size in bytes (e.g. 1048576, 512MiB, 1GiB)");
+      record[spec.key] = n;
+      return;
+    }
+    case "duration": {
+      // Nanoseconds as a number, or a duration text (30d, 1h30m, 0); "inf" means 0, keep forever, as InfluxQL's INF.
+      let n = NaN;
+      if (typeof raw === "number") n = raw;
+      else if (typeof raw === "string" && /^(0|inf)$/i.test(raw.trim())) n = 0;
+      else if (typeof raw === "string") {
+        try {
+          n = Number(parseDuration(raw.trim()));
+        } catch (error) {
+          if (!isTsdbError(error)) throw error;
+        }
+      }
+      if (!Number.isSafeInteger(n) || n < 0) fail("a duration (e.g. 30d, 12h, 90m; 0 for none)");
       record[spec.key] = n;
       return;
     }

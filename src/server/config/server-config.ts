@@ -34,6 +34,8 @@ export interface ServerConfig {
   maxSeriesPerDatabase: number;
   headBudgetBytes: number;
   blockCacheBytes: number;
+  /** Retention of databases created from now on, ns (0: keep everything); InfluxQL changes it per database. */
+  retention: number;
   flushAgeMs: number;
   lookbackDeltaMs: number;
   autoCreateDatabases: boolean;
@@ -42,7 +44,7 @@ export interface ServerConfig {
 }
 
 /** "size": a byte count, as an integer or with a unit (`512MiB`, `1GiB`, `64KB`); see parseByteSize. */
-type Kind = "string" | "int" | "size" | "bool" | "enum";
+type Kind = "string" | "int" | "size" | "bool" | "enum" | "duration";
 
 /** One row of the settings table. */
 export interface SettingSpec {
@@ -146,6 +148,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   queryTimeoutMs: 60_000,
   maxSeriesPerDatabase: 1_000_000,
   ...deriveFromMemory(DEFAULT_MAX_MEMORY_BYTES),
+  retention: 0,
   flushAgeMs: 10 * 60 * 1000,
   // Prometheus's default lookback delta.
   lookbackDeltaMs: 5 * 60 * 1000,
@@ -185,6 +188,11 @@ export const SETTINGS: readonly SettingSpec[] = [
     kind: "size",
     min: 0,
     help: "memory for decoded segment blocks read again (0: off; default: max memory ÷ 16)",
+  },
+  {
+    key: "retention",
+    kind: "duration",
+    help: "retention of new databases (30d, 12h; 0: keep everything); InfluxQL ALTER RETENTION POLICY per database",
   },
   { key: "flushAgeMs", kind: "int", help: "flush a head once its oldest write is this old, ms" },
   { key: "lookbackDeltaMs", kind: "int", help: "PromQL lookback delta, ms" },
@@ -237,6 +245,7 @@ export function engineOptions(config: ServerConfig): EngineOptions {
     syncIntervalMs: config.syncIntervalMs,
     headBudgetBytes: config.headBudgetBytes,
     blockCacheBytes: config.blockCacheBytes,
+    defaultRetentionNs: config.retention,
     flushAgeMs: config.flushAgeMs,
     maxSeries: config.maxSeriesPerDatabase,
     autoCreateDatabases: config.autoCreateDatabases,

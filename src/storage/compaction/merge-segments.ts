@@ -136,9 +136,10 @@ function columnMetas(readers: SegmentReader[]): SegmentColumnMeta[] {
 
 /**
  * One column from its parts: concatenated when they do not overlap in time (the usual case: each flush holds a
- * later stretch), else merged point by point with the highest rank winning on equal offsets.
+ * later stretch), else merged by rank: one sorted run per input (its blocks never overlap each other), then runs
+ * merged pairwise in rank order, the newer run winning on equal offsets (O(n log inputs)).
  */
-function mergeParts(parts: Part[], type: FieldType): { offsets: Float64Array; values: ColumnValues; count: number } {
+function mergeParts(parts: Part[], type: FieldType): Part {
   parts.sort((a, b) => a.offsets[0]! - b.offsets[0]! || a.rank - b.rank);
   let disjoint = true;
   for (let i = 1; i < parts.length && disjoint; i++) {
@@ -146,25 +147,62 @@ function mergeParts(parts: Part[], type: FieldType): { offsets: Float64Array; va
     if (parts[i]!.offsets[0]! <= prev.offsets[prev.count - 1]!) disjoint = false;
   }
   if (disjoint) return concatParts(parts, type);
-  // (offset, rank) order; the last entry of each run of equal offsets is the newest write.
-  const refs: Array<[number, number, number]> = []; // [offset, part, index]
-  for (let p = 0; p < parts.length; p++) {
-    const part = parts[p]!;
-    for (let i = 0; i < part.count; i++) refs.push([part.offsets[i]!, p, i]);
+  const byRank = new Map<number, Part[]>();
+  for (const part of parts) {
+    const list = byRank.get(part.rank);
+    if (list === undefined) byRank.set(part.rank, [part]);
+    else list.push(part);
   }
-  refs.sort((a, b) => a[0] - b[0] || parts[a[1]]!.rank - parts[b[1]]!.rank);
-  const kept = refs.filter((ref, k) => refs[k + 1]?.[0] !== ref[0]);
-  const offsets = Float64Array.from(kept, (ref) => ref[0]);
-  // One single-point part per kept point, so concatValues picks the representation for all of them.
-  const points: Part[] = kept.map(([, p, i]) => {
-    const part = parts[p]!;
-    return { rank: part.rank, offsets, values: part.values.slice(i, i + 1), count: 1 };
-  });
-  return { offsets, values: concatValues(points, type, kept.length), count: kept.length };
+  let runs = [...byRank.keys()].sort((a, b) => a - b).map((rank) => concatParts(byRank.get(rank)!, type));
+  while (runs.length > 1) {
+    const next: Part[] = [];
+    for (let i = 0; i + 1 < runs.length; i += 2) next.push(mergeNewer(runs[i]!, runs[i + 1]!, type));
+    if (runs.length % 2 === 1) next.push(runs[runs.length - 1]!);
+    runs = next;
+  }
+  return runs[0]!;
+}
+
+/** Merges two sorted runs; `newer` wins where both hold an offset. */
+function mergeNewer(older: Part, newer: Part, type: FieldType): Part {
+  const offsets = new Float64Array(older.count + newer.count);
+  const floats = older.values instanceof Float64Array && newer.values instanceof Float64Array;
+  const f64 = floats ? new Float64Array(offsets.length) : null;
+  const any: Array<number | bigint | string> = [];
+  let i = 0;
+  let j = 0;
+  let n = 0;
+  while (i < older.count || j < newer.count) {
+    const a = i < older.count ? older.offsets[i]! : Infinity;
+    const b = j < newer.count ? newer.offsets[j]! : Infinity;
+    let v: number | bigint | string;
+    if (b <= a) {
+      v = newer.values[j++]!;
+      if (a === b) i++; // the older write at this time is overwritten
+      offsets[n] = b;
+    } else {
+      v = older.values[i++]!;
+      offsets[n] = a;
+    }
+    if (f64 !== null) f64[n] = v as number;
+    else any.push(v);
+    n++;
+  }
+  const values = f64 ?? toValues(any, type);
+  return { rank: newer.rank, offsets: offsets.subarray(0, n), values, count: n };
+}
+
+/** Values picked one by one from mixed representations, as an array concatValues can widen. */
+function toValues(values: Array<number | bigint | string>, type: FieldType): ColumnValues {
+  if (type === FieldType.String) return values as string[];
+  if (values.every((v) => typeof v === "number")) return Float64Array.from(values as number[]);
+  const out = type === FieldType.Uint ? new BigUint64Array(values.length) : new BigInt64Array(values.length);
+  for (let k = 0; k < values.length; k++) out[k] = BigInt(values[k]!);
+  return out;
 }
 
 /** Concatenates parts in order into one column, in the widest representation any part uses. */
-function concatParts(parts: Part[], type: FieldType): { offsets: Float64Array; values: ColumnValues; count: number } {
+function concatParts(parts: Part[], type: FieldType): Part {
   let count = 0;
   for (const part of parts) count += part.count;
   const offsets = new Float64Array(count);
@@ -173,7 +211,7 @@ function concatParts(parts: Part[], type: FieldType): { offsets: Float64Array; v
     offsets.set(part.offsets.subarray(0, part.count), at);
     at += part.count;
   }
-  return { offsets, values: concatValues(parts, type, count), count };
+  return { rank: parts[parts.length - 1]?.rank ?? 0, offsets, values: concatValues(parts, type, count), count };
 }
 
 function concatValues(parts: Part[], type: FieldType, count: number): ColumnValues {

@@ -78,6 +78,24 @@ export class Compactor {
     await this.exclusive(() => this.pass(true));
   }
 
+  /**
+   * Drops every segment of the partitions `expired` selects (retention), between merges. Returns how many
+   * partitions lost segments.
+   */
+  async dropPartitions(expired: (partition: number) => boolean): Promise<number> {
+    let dropped = 0;
+    await this.exclusive(async () => {
+      for (const partition of this.db.segments.partitions()) {
+        if (!expired(partition)) continue;
+        const entries = [...this.db.segments.inPartition(partition)];
+        this.db.segments.replace(entries, null, partition);
+        await retire(entries, this.db.blockCache);
+        dropped++;
+      }
+    });
+    return dropped;
+  }
+
   /** Starts a background pass if none runs (after a flush, on a timer); its errors are recorded, not thrown. */
   poke(): void {
     if (this.running !== null || this.closed) return;

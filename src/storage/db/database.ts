@@ -59,7 +59,42 @@ const LAYOUT_SLOTS = 64;
 interface DatabaseMeta {
   version: 1;
   partitionDurationNs: number;
+  /** Absent in directories from before retention existed: the default policy. */
+  retention?: RetentionPolicy;
 }
+
+/**
+ * A database's retention policy (one per database; InfluxQL's CREATE/ALTER RETENTION POLICY set it). Points older
+ * than `durationNs` are rejected at write, and partitions that ended longer ago are dropped whole.
+ */
+export interface RetentionPolicy {
+  /** The name InfluxQL shows and accepts as `rp` ("autogen" unless set). */
+  name: string;
+  /** Data older than this is dropped, ns; 0 keeps everything. */
+  durationNs: number;
+  /**
+   * InfluxDB's shard group duration, ns, as given or derived (shown by SHOW RETENTION POLICIES). Strata's own unit
+   * of expiry is the database's partition, fixed at creation.
+   */
+  shardDurationNs: number;
+}
+
+const HOUR_NS = 3_600_000_000_000;
+const DAY_NS = 24 * HOUR_NS;
+
+/** InfluxDB 1.x's shard group duration for a retention duration: 1 h below 2 d, 1 d up to 6 months, else 7 d. */
+export function defaultShardDurationNs(durationNs: number): number {
+  if (durationNs > 0 && durationNs < 2 * DAY_NS) return HOUR_NS;
+  if (durationNs > 0 && durationNs <= 180 * DAY_NS) return DAY_NS;
+  return 7 * DAY_NS;
+}
+
+/** The policy of a database nobody configured: "autogen", keep forever. */
+export const DEFAULT_RETENTION: RetentionPolicy = {
+  name: "autogen",
+  durationNs: 0,
+  shardDurationNs: 7 * DAY_NS,
+};
 
 /**
  * A database directory. Writes, deletes and flushes may be called concurrently; each write is applied to the
@@ -84,6 +119,7 @@ export class Database implements HeadMemoryUser {
   readonly compactor: Compactor;
 
   private readonly options: ResolvedOptions;
+  private meta: DatabaseMeta;
   private readonly wal: Wal;
   private readonly headWriter: HeadWriter;
   private readonly encoder = new WriteRecordEncoder();
@@ -93,6 +129,8 @@ export class Database implements HeadMemoryUser {
   private fieldScratch = new Uint32Array(4096);
   private flushing: Promise<void> | null = null;
   private ageTimer: NodeJS.Timeout | null = null;
+  /** A retention drop started by the timer is running. */
+  private expiring = false;
   private failure: Error | null = null;
   private closed = false;
 
@@ -107,7 +145,9 @@ export class Database implements HeadMemoryUser {
     wal: Wal;
     head: Head;
     damage: Damage[];
+    meta: DatabaseMeta;
   }) {
+    this.meta = init.meta;
     this.name = init.name;
     this.dir = init.dir;
     this.options = init.options;
@@ -162,7 +202,7 @@ export class Database implements HeadMemoryUser {
     );
     for (const d of report.damage) damage.push({ file: d.file, offset: d.offset, reason: d.reason });
     if (!head.isEmpty()) head.firstWriteMs = options.clock.monotonicMs();
-    const db = new Database({ name, dir, options, partitioning, index, segments, tombstones, wal, head, damage });
+    const db = new Database({ name, dir, options, partitioning, index, segments, tombstones, wal, head, damage, meta });
     options.headMemory.register(db);
     db.startAgeTimer();
     return db;
@@ -330,6 +370,51 @@ export class Database implements HeadMemoryUser {
     return this.closed;
   }
 
+  /** The database's retention policy. */
+  get retention(): RetentionPolicy {
+    return this.meta.retention ?? DEFAULT_RETENTION;
+  }
+
+  /**
+   * Replaces the retention policy (durable in meta.json before it resolves), then drops the partitions it expires.
+   * Throws InvalidError (STORAGE_BAD_RETENTION) for a negative or fractional duration.
+   */
+  async setRetention(policy: RetentionPolicy): Promise<void> {
+    this.assertWritable();
+    for (const [key, value] of [
+      ["duration", policy.durationNs],
+      ["shard duration", policy.shardDurationNs],
+    ] as const) {
+      if (!Number.isSafeInteger(value) || value < 0)
+        throw new InvalidError("STORAGE_BAD_RETENTION", `retention ${key} ${value} must be a whole number of ns ≥ 0`);
+    }
+    if (policy.name === "") throw new InvalidError("STORAGE_BAD_RETENTION", "retention policy name is empty");
+    const meta: DatabaseMeta = { ...this.meta, retention: { ...policy } };
+    await writeMeta(this.dir, meta);
+    this.meta = meta;
+    await this.dropExpired();
+  }
+
+  /**
+   * Drops every segment of the partitions that ended before now − retention (whole partitions, as InfluxDB drops
+   * whole shard groups). Runs between merges, so a merge never swaps an output in for a dropped partition.
+   * Returns the partitions dropped.
+   */
+  async dropExpired(): Promise<number> {
+    const cutoff = this.retentionCutoffNs();
+    if (cutoff === null) return 0;
+    return this.compactor.dropPartitions((p) => this.partitioning.startNs(p + 1) <= cutoff);
+  }
+
+  /** now − retention in ns, or null when the policy keeps everything. */
+  private retentionCutoffNs(): bigint | null {
+    const duration = this.retention.durationNs;
+    if (duration === 0) return null;
+    const now = [0, 0];
+    this.options.clock.now(now);
+    return BigInt(now[0]!) * 1_000_000_000n + BigInt(now[1]!) - BigInt(duration);
+  }
+
   private async flushOnce(): Promise<void> {
     const frozen = this.active;
     // A head's lifetime spans about one flush interval, so the frozen head's column lengths predict the next one's.
@@ -368,13 +453,21 @@ export class Database implements HeadMemoryUser {
     const seriesIds = this.seriesScratch;
     const fieldIds = this.fieldScratch;
     this.schemaGrew = false;
+    // Points older than the retention are rejected (InfluxDB's "points beyond retention policy"), compared as
+    // (sec, nsec) against the cutoff.
+    const cutoffNs = this.retentionCutoffNs();
+    const cutoffSec = cutoffNs === null ? -Infinity : Number(cutoffNs / 1_000_000_000n);
+    const cutoffNsec = cutoffNs === null ? 0 : Number(cutoffNs % 1_000_000_000n);
     let j = 0;
     for (let i = 0; i < n; i++) {
       const first = j;
       while (j < batch.valueCount && batch.valuePoint[j] === i) j++;
       let error: TsdbError | null = null;
-      if (!isTimeInRange(batch.sec[i]!, batch.nsec[i]!)) {
+      const sec = batch.sec[i]!;
+      if (!isTimeInRange(sec, batch.nsec[i]!)) {
         error = new InvalidError("STORAGE_TIME_RANGE", "point time is outside the int64 nanosecond range");
+      } else if (sec < cutoffSec || (sec === cutoffSec && batch.nsec[i]! < cutoffNsec)) {
+        error = new InvalidError("STORAGE_BEYOND_RETENTION", "points beyond retention policy");
       } else {
         error = this.resolveFields(batch, i, first, j, fieldIds);
       }
@@ -556,8 +649,16 @@ export class Database implements HeadMemoryUser {
     const periodMs = Math.max(100, Math.min(this.options.flushAgeMs / 4, 10_000));
     this.ageTimer = setInterval(() => {
       const head = this.active;
-      // The same tick checks on compaction: partitions settle as time passes, without flushes.
+      // The same tick checks on compaction (partitions settle as time passes, without flushes) and retention.
       if (this.options.compaction) this.compactor.poke();
+      if (this.retention.durationNs > 0 && !this.expiring) {
+        this.expiring = true;
+        this.dropExpired()
+          .catch(() => undefined) // a failed drop is retried on the next tick; its files stay readable meanwhile
+          .finally(() => {
+            this.expiring = false;
+          });
+      }
       if (
         head.firstWriteMs >= 0 &&
         this.flushing === null &&
@@ -622,13 +723,26 @@ async function loadMeta(dir: string, options: ResolvedOptions): Promise<Database
   }
   // The partition length is fixed when a database is created: existing segments depend on it.
   const meta: DatabaseMeta = { version: 1, partitionDurationNs: options.partitionDurationNs };
+  if (options.defaultRetentionNs > 0) {
+    const durationNs = options.defaultRetentionNs;
+    meta.retention = { ...DEFAULT_RETENTION, durationNs, shardDurationNs: defaultShardDurationNs(durationNs) };
+  }
+  await writeMeta(dir, meta);
+  return meta;
+}
+
+/** Replaces meta.json atomically and durably (temp file, fsync, rename, directory fsync). */
+async function writeMeta(dir: string, meta: DatabaseMeta): Promise<void> {
+  const file = path.join(dir, "meta.json");
   const tmp = file + ".tmp";
   await fsp.writeFile(tmp, JSON.stringify(meta) + "\n");
   const handle = await fsp.open(tmp, "r+");
   await handle.sync();
   await handle.close();
   await fsp.rename(tmp, file);
-  return meta;
+  const dirHandle = await fsp.open(dir, "r");
+  await dirHandle.sync();
+  await dirHandle.close();
 }
 
 async function dirBytes(dir: string): Promise<number> {

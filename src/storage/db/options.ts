@@ -36,6 +36,11 @@ export interface EngineOptions {
   compactionFanIn?: number;
   /** A partition whose end is this long past (wall clock) is merged into one segment, in ms (default 1 hour). */
   compactionSettleMs?: number;
+  /**
+   * Retention of databases created from now on, ns (default 0: keep everything); `setRetentionPolicy` changes it
+   * per database. Points older than it are rejected; partitions that ended longer ago are dropped whole.
+   */
+  defaultRetentionNs?: number;
   /** Flush the head once its oldest unflushed write is this old, in ms (default 10 minutes). */
   flushAgeMs?: number;
   /** Series cardinality limit per database (default 1,000,000; 0 = unlimited). */
@@ -80,6 +85,7 @@ export function resolveOptions(options: EngineOptions = {}): ResolvedOptions {
     queryTimeoutMs: options.queryTimeoutMs ?? 60_000,
     clock: options.clock ?? new SystemClock(),
     blockCacheBytes: options.blockCacheBytes ?? DEFAULT_BLOCK_CACHE_BYTES,
+    defaultRetentionNs: options.defaultRetentionNs ?? 0,
     compaction: options.compaction ?? true,
     compactionWorker: options.compactionWorker ?? true,
     compactionFanIn: options.compactionFanIn ?? 4,
@@ -103,6 +109,8 @@ export function resolveOptions(options: EngineOptions = {}): ResolvedOptions {
   }
   if (!Number.isFinite(resolved.blockCacheBytes) || resolved.blockCacheBytes < 0)
     bad("blockCacheBytes", `${resolved.blockCacheBytes} must be a non-negative number`);
+  if (!Number.isSafeInteger(resolved.defaultRetentionNs) || resolved.defaultRetentionNs < 0)
+    bad("defaultRetentionNs", `${resolved.defaultRetentionNs} must be a whole number of ns ≥ 0`);
   if (!Number.isInteger(resolved.compactionFanIn) || resolved.compactionFanIn < 2)
     bad("compactionFanIn", `${resolved.compactionFanIn} must be an integer of at least 2`);
   if (!Number.isFinite(resolved.compactionSettleMs) || resolved.compactionSettleMs < 0)
