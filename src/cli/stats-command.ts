@@ -6,12 +6,14 @@ import type { CliCommand } from "./cli-command.ts";
 
 const HELP = `usage: strata stats --data-dir DIR [--json]
 
-Prints per database: series, stored values (points), bytes on disk, segment files, and bytes held in
-memory heads. Opening the directory replays its WAL; closing it flushes heads to segments.
+Prints per database: series, stored values (points), bytes on disk, time partitions and segment files,
+bytes held in memory heads, the retention policy, and partitions waiting for a merge (compaction backlog).
+Opening the directory replays its WAL; closing it flushes heads to segments.
 
 flags:
   --data-dir DIR   data directory (must exist)
-  --json           print {"dataDir", "databases": [{name, series, points, diskBytes, segments, headBytes, walBytes}]}
+  --json           print {"dataDir", "databases": [{name, series, points, diskBytes, segments, segmentBytes,
+                   partitions, headBytes, walBytes, compaction: {...}, retention: {name, durationNs, ...}}]}
   -h, --help       show this help
 `;
 
@@ -39,19 +41,35 @@ export const statsCommand: CliCommand = {
 /** A plain-text table of database stats, one row per database (or a note when there are none). */
 function formatStatsTable(stats: readonly DatabaseStats[]): string {
   if (stats.length === 0) return "no databases\n";
-  const header = ["database", "series", "points", "disk", "segments", "head"];
+  const header = ["database", "series", "points", "disk", "partitions", "segments", "head", "retention", "backlog"];
   const rows = stats.map((s) => [
     s.name,
     group(s.series),
     group(s.points),
     bytes(s.diskBytes),
+    group(s.partitions),
     group(s.segments),
     bytes(s.headBytes),
+    `${s.retention.name} ${s.retention.durationNs === 0 ? "inf" : duration(s.retention.durationNs)}`,
+    group(s.compaction.backlog),
   ]);
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
   const line = (cells: string[]): string =>
     cells.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join("  ") + "\n";
   return line(header) + rows.map(line).join("");
+}
+
+/** `30d`, `36h`, `90m`: the largest unit that divides the duration. */
+function duration(ns: number): string {
+  for (const [unit, size] of [
+    ["d", 86_400e9],
+    ["h", 3_600e9],
+    ["m", 60e9],
+    ["s", 1e9],
+  ] as const) {
+    if (ns % size === 0) return `${ns / size}${unit}`;
+  }
+  return `${ns}ns`;
 }
 
 function group(n: number): string {

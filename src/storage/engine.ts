@@ -52,10 +52,15 @@ export interface DatabaseStats {
   points: number;
   diskBytes: number;
   segments: number;
+  /** Bytes of segment files (the warm tier). */
+  segmentBytes: number;
+  /** Time partitions holding segments. */
+  partitions: number;
   headBytes: number;
   walBytes: number;
   /** Merges run since open, their figures, and partitions waiting for one. */
   compaction: CompactionStats;
+  retention: RetentionPolicy;
 }
 
 const MAX_BUCKETS = 1_000_000;
@@ -330,9 +335,12 @@ export class StorageEngine {
         points,
         diskBytes: await db.diskBytes(),
         segments: db.segments.all().length,
+        segmentBytes: db.segments.diskBytes(),
+        partitions: db.segments.partitions().length,
         headBytes: db.active.bytes + (db.frozen?.bytes ?? 0),
         walBytes: db.walBytes(),
         compaction: db.compactor.stats(),
+        retention: { ...db.retention },
       });
     }
     return out;

@@ -75,13 +75,16 @@ describe("strata CLI", () => {
     assert.equal(db.series, 2);
     assert.equal(db.points, 24);
     assert.ok(typeof db.diskBytes === "number" && db.diskBytes > 0);
+    assert.deepEqual(db.retention, { name: "autogen", durationNs: 0, shardDurationNs: 604_800_000_000_000 });
+    assert.equal((db.compaction as { backlog: number }).backlog, 0);
+    assert.ok(typeof db.partitions === "number" && typeof db.segmentBytes === "number");
   });
 
   it("prints stats as a table", async () => {
     const run = await cli(["stats", "--data-dir", dataDir]);
     assert.equal(run.code, 0, run.stderr);
-    assert.match(run.stdout, /^database\s+series\s+points\s+disk/);
-    assert.match(run.stdout, /\ntest\s+2\s+24\s/);
+    assert.match(run.stdout, /^database\s+series\s+points\s+disk\s+partitions\s+segments\s+head\s+retention\s+backlog/);
+    assert.match(run.stdout, /\ntest\s+2\s+24\s.*autogen inf\s+0\n/);
   });
 
   it("runs a native query and prints JSON with exact times", async () => {
