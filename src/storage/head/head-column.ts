@@ -4,8 +4,12 @@ import { FieldType } from "../model/index.ts";
 import type { ColumnValues } from "../model/index.ts";
 import type { SlabAllocator } from "./slab-allocator.ts";
 
-/** Smallest column allocation, in points. */
-export const MIN_COLUMN_CAPACITY = 64;
+/**
+ * Smallest column allocation, in points. Small, because a column is created for every series a head sees: with
+ * 1,000,000 series of a few points each, 64 points (1 KiB) per column made the heads alone exceed a 512 MiB
+ * budget; frequent series get a larger start from the capacity hint of the heads before.
+ */
+export const MIN_COLUMN_CAPACITY = 4;
 /** Largest initial allocation a capacity hint may ask for, in points. */
 export const MAX_COLUMN_CAPACITY_HINT = 8192;
 const INITIAL_CAPACITY = MIN_COLUMN_CAPACITY;

@@ -36,8 +36,8 @@ describe("head memory accounting", () => {
 
   it("counts a head's grown columns at every size they had, plus per-series and per-column overhead", () => {
     const cases = [
-      { name: "one allocation", input: { points: 64 }, want: 64 * 16 },
-      { name: "grown twice", input: { points: 200 }, want: (64 + 128 + 256) * 16 },
+      { name: "one allocation", input: { points: 4 }, want: 4 * 16 },
+      { name: "grown six times", input: { points: 200 }, want: (4 + 8 + 16 + 32 + 64 + 128 + 256) * 16 },
     ];
     for (const c of cases) {
       const head = filledHead(1, c.input.points);
@@ -52,7 +52,7 @@ describe("head memory accounting", () => {
       { name: "no cap", input: Infinity, want: 1024 },
       { name: "room for 1024", input: 100 * 1024 * 16, want: 1024 },
       { name: "room for 700", input: 100 * 700 * 16, want: 512 },
-      { name: "never below 64", input: 1, want: 64 },
+      { name: "never below the minimum capacity", input: 1, want: 4 },
     ];
     for (const c of cases) assert.equal(head.capacityHint(c.input), c.want, c.name);
   });

@@ -102,8 +102,8 @@ export class Head {
   }
 
   /**
-   * Average points per column, rounded up to a power of two within [64, 8192]: the next head's capacity hint.
-   * With `maxBytes`, the hint is lowered (to a power of two, at least 64) until this head's columns allocated at
+   * Average points per column, rounded up to a power of two within [4, 8192]: the next head's capacity hint.
+   * With `maxBytes`, the hint is lowered (to a power of two, at least MIN_COLUMN_CAPACITY) until this head's columns allocated at
    * that capacity take at most `maxBytes`: a next head that preallocated its flush threshold would flush at once.
    */
   capacityHint(maxBytes = Infinity): number {
