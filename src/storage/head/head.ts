@@ -13,11 +13,20 @@ const COLUMN_OVERHEAD_BYTES = 128;
 /** Bytes of a numeric column's arrays per point of capacity (an f64 offset and an f64 value). */
 const COLUMN_POINT_BYTES = 16;
 
+// Shared empty lists of a series without columns; never pushed to (HeadSeries.column replaces them).
+const EMPTY_IDS: number[] = [];
+const EMPTY_COLUMNS: HeadColumn[] = [];
+
 /** The fields of one series within one partition. Few fields per series, so a linear scan beats a Map. */
 export class HeadSeries {
   readonly seriesId: number;
-  readonly fieldIds: number[] = [];
-  readonly columns: HeadColumn[] = [];
+  /**
+   * Field ids and their columns, in creation order. Replaced by one-element literals on the first column: an
+   * empty array's first push reserves 17 slots (~150 bytes), twice per series, which dominated the head's memory
+   * with a million series of one field.
+   */
+  fieldIds: number[] = EMPTY_IDS;
+  columns: HeadColumn[] = EMPTY_COLUMNS;
 
   constructor(seriesId: number) {
     this.seriesId = seriesId;
@@ -31,8 +40,13 @@ export class HeadSeries {
     for (let i = 0; i < ids.length; i++) if (ids[i] === fieldId) return this.columns[i]!;
     const column = new HeadColumn(type, capacity, allocator);
     allocator.note(COLUMN_OVERHEAD_BYTES);
-    ids.push(fieldId);
-    this.columns.push(column);
+    if (ids.length === 0) {
+      this.fieldIds = [fieldId];
+      this.columns = [column];
+    } else {
+      ids.push(fieldId);
+      this.columns.push(column);
+    }
     return column;
   }
 
