@@ -50,6 +50,9 @@ export interface CompactorOptions {
   nowMs: () => number;
 }
 
+/** How long a settled partition must go without new segments before it is merged whole (at most settleMs). */
+const SETTLE_QUIET_MS = 10 * 60 * 1000;
+
 export class Compactor {
   private readonly db: CompactionTarget;
   private readonly runner: MergeRunner;
@@ -192,8 +195,12 @@ export class Compactor {
 
   /** A partition that ended settleMs ago (wall clock) takes no regular writes: merge it whole. */
   private settled(partition: number): boolean {
+    const now = this.options.nowMs();
     const endMs = Number(this.db.partitioning.startNs(partition + 1) / 1_000_000n);
-    return this.options.nowMs() - endMs >= this.options.settleMs;
+    // Also quiet: a backfill keeps adding segments to old partitions, and merging the whole partition after each
+    // flush would rewrite it again and again; size-tiered merges handle it until the writes stop.
+    const quietMs = Math.min(this.options.settleMs, SETTLE_QUIET_MS);
+    return now - endMs >= this.options.settleMs && now - this.db.segments.lastAddedMs(partition) >= quietMs;
   }
 }
 

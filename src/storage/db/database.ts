@@ -12,7 +12,7 @@ import {
   isTsdbError,
   isTimeInRange,
 } from "../../base/index.ts";
-import type { TsdbError } from "../../base/index.ts";
+import type { Clock, TsdbError } from "../../base/index.ts";
 import { ByteWriter } from "../codec/index.ts";
 import { Head, HeadWriter } from "../head/index.ts";
 import type { HeadMemoryUser } from "../head/index.ts";
@@ -162,11 +162,7 @@ export class Database implements HeadMemoryUser {
     this.compactor = new Compactor(this, init.options.mergeRunner, {
       fanIn: init.options.compactionFanIn,
       settleMs: init.options.compactionSettleMs,
-      nowMs: () => {
-        const now = [0, 0];
-        init.options.clock.now(now);
-        return now[0]! * 1000 + now[1]! / 1e6;
-      },
+      nowMs: () => wallMs(init.options.clock),
     });
     this.headWriter = new HeadWriter(init.head, init.partitioning, (id) => this.fieldType(id));
   }
@@ -178,7 +174,9 @@ export class Database implements HeadMemoryUser {
     const partitioning = new Partitioning(meta.partitionDurationNs);
     const damage: Damage[] = [];
     const index = await SeriesIndex.open(path.join(dir, "index"), { maxSeries: options.maxSeries });
-    const segments = await SegmentSet.open(path.join(dir, "segments"), partitioning, damage);
+    const segments = await SegmentSet.open(path.join(dir, "segments"), partitioning, damage, () =>
+      wallMs(options.clock),
+    );
     const tombstones = await TombstoneSet.open(path.join(dir, "tombstones"), damage);
     // A flush may reserve sequence numbers that never become files (crash, or a partition emptied by deletes);
     // tombstones may refer to them. Never hand them out again, or an old delete would hide new data.
@@ -691,6 +689,13 @@ export class Database implements HeadMemoryUser {
     }
     this.fieldTypes[fieldId] = type;
   }
+}
+
+/** The clock's wall time in ms. */
+function wallMs(clock: Clock): number {
+  const now = [0, 0];
+  clock.now(now);
+  return now[0]! * 1000 + now[1]! / 1e6;
 }
 
 /** Removes a tombstone's points from a head. */

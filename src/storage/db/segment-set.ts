@@ -37,6 +37,10 @@ export class SegmentSet {
   private readonly byPartition = new Map<number, SegmentEntry[]>();
   /** Next sequence number to hand out; sequences are never reused. */
   nextSeq = 1;
+  /** Wall clock (ms) stamping when each segment was added; the database sets its engine clock. */
+  nowMs: () => number = Date.now;
+  /** When each live segment was added (opened, flushed or merged), wall-clock ms. */
+  private readonly addedAt = new WeakMap<SegmentEntry, number>();
 
   private constructor(dir: string) {
     this.dir = dir;
@@ -47,9 +51,15 @@ export class SegmentSet {
    * inside another's in the same partition was merged by a compaction that finished (its output was renamed into
    * place) but was cut off before deleting its inputs: it is deleted, so no point is read twice.
    */
-  static async open(dir: string, partitioning: Partitioning, damage: Damage[]): Promise<SegmentSet> {
+  static async open(
+    dir: string,
+    partitioning: Partitioning,
+    damage: Damage[],
+    nowMs: () => number = Date.now,
+  ): Promise<SegmentSet> {
     await fsp.mkdir(dir, { recursive: true });
     const set = new SegmentSet(dir);
+    set.nowMs = nowMs;
     const names = (await fsp.readdir(dir)).sort();
     for (const name of names) {
       const file = path.join(dir, name);
@@ -91,6 +101,7 @@ export class SegmentSet {
   }
 
   add(entry: SegmentEntry): void {
+    this.addedAt.set(entry, this.nowMs());
     let list = this.byPartition.get(entry.partition);
     if (list === undefined) {
       list = [];
@@ -106,10 +117,20 @@ export class SegmentSet {
    */
   replace(inputs: readonly SegmentEntry[], output: SegmentEntry | null, partition: number): void {
     const list = (this.byPartition.get(partition) ?? []).filter((e) => !inputs.includes(e));
-    if (output !== null) list.push(output);
+    if (output !== null) {
+      this.addedAt.set(output, this.nowMs());
+      list.push(output);
+    }
     list.sort((a, b) => a.rank - b.rank);
     if (list.length === 0) this.byPartition.delete(partition);
     else this.byPartition.set(partition, list);
+  }
+
+  /** Wall-clock ms when the newest segment of `partition` was added, or -Infinity when it has none. */
+  lastAddedMs(partition: number): number {
+    let newest = -Infinity;
+    for (const entry of this.inPartition(partition)) newest = Math.max(newest, this.addedAt.get(entry) ?? -Infinity);
+    return newest;
   }
 
   /** Segments of one partition, oldest first. */
