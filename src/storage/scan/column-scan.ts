@@ -10,7 +10,10 @@ import { DecodedBlock } from "../segment/index.ts";
 import type { SegmentReader } from "../segment/index.ts";
 import type { QueryStats } from "./query-types.ts";
 
-/** Receives a column's data in time order. Arrays passed to `points` are valid only during the call. */
+/**
+ * Receives a column's data in time order. Arrays passed to `points` are valid only during the call and must not be
+ * modified (they may be the block cache's own).
+ */
 export interface ColumnVisitor {
   /** A whole block inside the range with no overlapping source or tombstone: return true if its stats sufficed. */
   stats(partition: number, stats: BlockStats): boolean;
@@ -146,9 +149,17 @@ export class ColumnScanner {
         return;
       }
     }
-    this.decode(reader, piece.block);
-    const block = this.block;
-    if (tombstoned.length > 0) block.dropRanges(tombstoned);
+    // A cached block nothing deletes from is read in place (no copy); otherwise decode into the scratch block.
+    const cached = tombstoned.length === 0 ? this.db.blockCache.get(reader, piece.block) : undefined;
+    let block: { count: number; offsets: Float64Array; values: ColumnValues } = this.block;
+    if (cached !== undefined) {
+      block = cached;
+      this.stats.blocksDecoded++;
+      this.stats.pointsDecoded += cached.count;
+    } else {
+      this.decode(reader, piece.block);
+      if (tombstoned.length > 0) this.block.dropRanges(tombstoned);
+    }
     const start = lowerBound(block.offsets, 0, block.count, lo);
     const end = lowerBound(block.offsets, start, block.count, hi);
     if (start < end) visitor.points(partition, block.offsets, block.values, start, end);

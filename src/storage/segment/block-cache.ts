@@ -21,6 +21,14 @@ const ENTRY_OVERHEAD_BYTES = 200;
 /** Bytes counted per string value: the pointer plus a short string's header and characters. */
 const STRING_VALUE_BYTES = 40;
 
+/** A cached block: read-only arrays, valid [0, count). */
+export interface CachedBlockView {
+  readonly count: number;
+  readonly offsets: Float64Array;
+  readonly values: ColumnValues;
+  readonly type: FieldType;
+}
+
 /** Hit/miss counters and occupancy, for /metrics and `strata stats`. */
 export interface BlockCacheStats {
   hits: number;
@@ -44,6 +52,21 @@ export class BlockCache {
 
   constructor(maxBytes: number) {
     this.maxBytes = maxBytes;
+  }
+
+  /**
+   * The cached block `block` of `reader` for reading in place (its arrays must not be modified), counting a hit
+   * and making it the most recently used; undefined when it is not cached (nothing counted).
+   */
+  get(reader: SegmentReader, block: number): CachedBlockView | undefined {
+    if (this.maxBytes <= 0) return undefined;
+    const key = reader.id * BLOCK_KEY_SPAN + block;
+    const hit = this.entries.get(key);
+    if (hit === undefined) return undefined;
+    this.entries.delete(key);
+    this.entries.set(key, hit);
+    this.hits++;
+    return hit;
   }
 
   /** Fills `out` with block `block` of `reader`, from the cache or by reading it (and then caching it). */
