@@ -12,6 +12,7 @@
 import { InternalError, InvalidError, LimitError, isTsdbError } from "../base/index.ts";
 import type { TsdbError } from "../base/index.ts";
 import type { ErrorCategory, PromErrorType, WireError } from "../wire/index.ts";
+import { goJsonString } from "../query/index.ts";
 
 /** Which error body a route answers with. */
 export type ErrorDialect = "influx" | "influx2" | "prometheus" | "strata";
@@ -122,9 +123,9 @@ export function errorResponse(error: unknown, dialect: ErrorDialect): ErrorRespo
   let body: unknown;
   switch (dialect) {
     case "influx":
-      body = { error: message };
       headers["X-Influxdb-Error"] = headerSafe(message);
-      break;
+      // Go's encoding/json, as influxd writes it: <, > and & escaped.
+      return { status, headers, body: `{"error":${goJsonString(message)}}` };
     case "influx2":
       body = { code: V2_CODES[status] ?? "internal error", message, error: message };
       headers["X-Influxdb-Error"] = headerSafe(message);

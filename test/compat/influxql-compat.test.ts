@@ -10,7 +10,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { StorageEngine, WriteBatch } from "../../src/storage/index.ts";
 import { LineProtocolParser } from "../../src/ingest/index.ts";
-import { encodeInfluxQLResponse, executeInfluxQL } from "../../src/query/influxql/index.ts";
+import { encodeInfluxQLResponse, executeInfluxQL, goJsonString } from "../../src/query/influxql/index.ts";
 import { COMPAT_DATA, INFLUXQL_CORPUS } from "./influxql-corpus.ts";
 import { INFLUXQL_FUNCTION_CORPUS } from "./influxql-functions-corpus.ts";
 
@@ -99,7 +99,8 @@ describe("InfluxQL compatibility with influxd 1.6.7", { skip: !haveInfluxd }, ()
       return encodeInfluxQLResponse(results, epoch === undefined ? {} : { epoch });
     } catch (error) {
       if ((error as { code?: string }).code !== "QUERY_PARSE") throw error;
-      return JSON.stringify({ error: (error as Error).message });
+      // As the server answers a parse error (src/server/errors.ts): Go's JSON escaping of <, > and &.
+      return `{"error":${goJsonString((error as Error).message)}}`;
     }
   }
 

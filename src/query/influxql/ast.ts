@@ -65,6 +65,17 @@ export type TagKeyFilter =
   | { op: "!~"; pattern: string }
   | { op: "IN"; keys: string[] };
 
+/** The options a retention-policy statement gives (absent: not given). Durations in ns, 0 = INF. */
+export interface RetentionPolicyOptions {
+  durationNs?: number;
+  replicaN?: number;
+  shardDurationNs?: number;
+  /** CREATE DATABASE ... WITH NAME. */
+  name?: string;
+  /** DEFAULT was given. */
+  makeDefault?: boolean;
+}
+
 export type Statement =
   | SelectStatement
   | { kind: "show_databases" }
@@ -89,7 +100,10 @@ export type Statement =
   | { kind: "show_field_keys"; db?: string; sources: Source[]; limit: number; offset: number }
   | { kind: "show_series"; db?: string; sources: Source[]; condition?: Expr; limit: number; offset: number }
   | { kind: "show_retention_policies"; db?: string }
-  | { kind: "create_database"; name: string }
+  | { kind: "create_database"; name: string; rp?: RetentionPolicyOptions }
+  | { kind: "create_retention_policy"; name: string; db: string; rp: RetentionPolicyOptions }
+  | { kind: "alter_retention_policy"; name: string; db: string; rp: RetentionPolicyOptions }
+  | { kind: "drop_retention_policy"; name: string; db: string }
   | { kind: "drop_database"; name: string }
   | { kind: "drop_measurement"; name: string }
   | { kind: "drop_series"; sources: Source[]; condition?: Expr }

@@ -5,3 +5,4 @@ export type { ParsedStatement, UnsupportedStatement } from "./parser.ts";
 export type { Statement, SelectStatement, Expr, Source, Dimension, Field, FillOption } from "./ast.ts";
 export type { InfluxQLContext, StatementOutput, OutputSeries, InfluxValue } from "./statement-output.ts";
 export { encodeInfluxQLResponse, encodeInfluxQLChunks, encodeInfluxQLCsv } from "./encode-response.ts";
+export { goJsonString } from "./go-format.ts";

@@ -104,6 +104,14 @@ const KEYWORDS = new Set([
   "WRITE",
 ]);
 
+/** Whether `text` ends with a duration literal: a trailing run of word characters that starts with a digit. */
+function endsWithDuration(text: string): boolean {
+  let p = text.length;
+  while (p > 0 && (isIdentChar(text[p - 1]!) || text[p - 1] === "µ")) p--;
+  const run = text.slice(p);
+  return isDigit(run[0]) && /[A-Za-zµ]/.test(run);
+}
+
 function isLetter(c: string): boolean {
   return (c >= "a" && c <= "z") || (c >= "A" && c <= "Z");
 }
@@ -226,7 +234,7 @@ export class Lexer {
 
   /**
    * EOF's reported char: influxd counts one past the end after an identifier, keyword, number or call
-   * parenthesis, and the end itself after whitespace, a string or an operator.
+   * parenthesis, and the end itself after whitespace, a string, an operator or a duration literal (`1d`).
    */
   private eof(afterWs: boolean): Token {
     const end = this.text.length;
@@ -234,6 +242,7 @@ export class Lexer {
     let adjust = 1;
     const callParen = prev === "(" && end >= 2 && isIdentChar(this.text[end - 2]!);
     if (!afterWs && prev !== undefined && (isIdentChar(prev) || callParen || prev === ")" || prev === '"')) adjust = 2;
+    if (adjust === 2 && endsWithDuration(this.text)) adjust = 1;
     return this.make("EOF", "", end, end, false, adjust);
   }
 

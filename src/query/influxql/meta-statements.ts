@@ -2,6 +2,7 @@
 // 1.x result shapes (series names, columns, LIMIT/OFFSET).
 import { InvalidError, NotFoundError } from "../../base/index.ts";
 import type { TagMatcher, TimeSeriesStore } from "../../storage/index.ts";
+import { createDatabaseWith, describePolicy, policyStatement } from "./retention-statements.ts";
 import type { Expr, Source, Statement, TagKeyFilter } from "./ast.ts";
 import { evalCondition, mentionsTime, regexOf, splitCondition } from "./condition.ts";
 import type { RefKind } from "./condition.ts";
@@ -25,7 +26,14 @@ export async function executeMeta(stmt: MetaStatement, env: MetaEnv): Promise<Ou
       return [{ name: "databases", columns: ["name"], values: env.store.databases().map((d) => [d]) }];
     case "create_database":
       env.authorize?.("admin", stmt.name);
-      await env.store.createDatabase(stmt.name);
+      if (stmt.rp === undefined) await env.store.createDatabase(stmt.name);
+      else await createDatabaseWith(env.store, stmt.name, stmt.rp);
+      return [];
+    case "create_retention_policy":
+    case "alter_retention_policy":
+    case "drop_retention_policy":
+      env.authorize?.("admin", stmt.db);
+      await policyStatement(env.store, stmt);
       return [];
     case "drop_database":
       env.authorize?.("admin", stmt.name);
@@ -38,7 +46,7 @@ export async function executeMeta(stmt: MetaStatement, env: MetaEnv): Promise<Ou
       return [
         {
           columns: ["name", "duration", "shardGroupDuration", "replicaN", "default"],
-          values: [["autogen", "0s", "168h0m0s", 1, true]],
+          values: [describePolicy(await env.store.retentionPolicy(db))],
         },
       ];
     }

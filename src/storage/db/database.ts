@@ -77,6 +77,8 @@ export interface RetentionPolicy {
    * of expiry is the database's partition, fixed at creation.
    */
   shardDurationNs: number;
+  /** InfluxDB's replication factor, as given (shown by SHOW RETENTION POLICIES); a single node keeps one copy. */
+  replicaN?: number;
 }
 
 const HOUR_NS = 3_600_000_000_000;
