@@ -65,6 +65,17 @@ describe("retention", () => {
         durationNs: 720 * HOUR_NS,
         shardDurationNs: 24 * HOUR_NS,
       });
+      // A year (beyond 2^53 ns) is a valid duration.
+      await db.engine.setRetentionPolicy("d", {
+        name: "year",
+        durationNs: 365 * 24 * HOUR_NS,
+        shardDurationNs: HOUR_NS,
+      });
+      await db.engine.setRetentionPolicy("d", {
+        name: "month",
+        durationNs: 720 * HOUR_NS,
+        shardDurationNs: 24 * HOUR_NS,
+      });
       await assert.rejects(db.engine.setRetentionPolicy("d", { name: "x", durationNs: -1, shardDurationNs: 0 }), {
         code: "STORAGE_BAD_RETENTION",
       });

@@ -12,19 +12,15 @@ const DEFAULT_MAX_SERIES = 1_000_000;
 
 /**
  * Runs the statements of `q` in order. A parse error of the whole string throws InvalidError `QUERY_PARSE`
- * (InfluxDB answers it as a request-level error); a failing statement gets its message in `error`, and the
- * statements after it are not run (`error: "not executed"`), as influxd does. Errors that are not TsdbErrors
- * (bugs) are rethrown. Authorization failures from `ctx.authorize` become statement errors too.
+ * (InfluxDB answers it as a request-level error). A failing statement ends the run, as in influxd 1.6.7: the last
+ * statement reports its error; an earlier one reports `error: "not executed"` (influxd's message there, checked
+ * against it) and the statements after it get no result at all. Errors that are not TsdbErrors (bugs) are
+ * rethrown. Authorization failures from `ctx.authorize` become statement errors too.
  */
 export async function executeInfluxQL(q: string, ctx: InfluxQLContext): Promise<StatementOutput[]> {
   const statements = parseInfluxQL(q, ctx.params ?? {});
   const out: StatementOutput[] = [];
-  let failed = false;
   for (let i = 0; i < statements.length; i++) {
-    if (failed) {
-      out.push({ statementId: i, series: [], error: "not executed" });
-      continue;
-    }
     try {
       const series = await runStatement(statements[i]!, ctx);
       const maxSeries = ctx.maxSeries ?? DEFAULT_MAX_SERIES;
@@ -34,8 +30,9 @@ export async function executeInfluxQL(q: string, ctx: InfluxQLContext): Promise<
       out.push({ statementId: i, series });
     } catch (error) {
       if (!isTsdbError(error)) throw error;
-      out.push({ statementId: i, series: [], error: error.message });
-      failed = true;
+      const last = i === statements.length - 1;
+      out.push({ statementId: i, series: [], error: last ? error.message : "not executed" });
+      break;
     }
   }
   return out;

@@ -1,6 +1,5 @@
 // InfluxQL statement grammar (SELECT, SHOW, CREATE/DROP, DELETE): text → Statement[], with influxd's parse
 // error messages. Expressions are parsed by parse-expr.ts.
-import { parseDuration } from "../../base/index.ts";
 import type {
   Dimension,
   Expr,
@@ -14,6 +13,14 @@ import type {
 } from "./ast.ts";
 import { parseError } from "./lexer.ts";
 import { TokenReader } from "./parse-expr.ts";
+import {
+  alterOptions,
+  expectKeyword,
+  policyDuration,
+  replication,
+  shardDuration,
+  withOptions,
+} from "./retention-parser.ts";
 
 const STATEMENT_STARTS = "SELECT, DELETE, SHOW, CREATE, DROP, EXPLAIN, GRANT, REVOKE, ALTER, SET, KILL";
 const SHOW_KINDS =
@@ -61,18 +68,18 @@ function statement(r: TokenReader): ParsedStatement {
       return drop(r, t.start);
     case "DELETE":
       return deleteStatement(r);
-    case "EXPLAIN":
-    case "GRANT":
-    case "REVOKE":
     case "ALTER": {
-      if (r.peek().kind !== "RETENTION") return unsupported(r, t.start);
-      r.scan();
+      // influxd 1.6 has no other ALTER statement.
+      r.expect("RETENTION");
       r.expect("POLICY");
       const name = r.ident();
       r.expect("ON");
       const db = r.ident();
-      return { kind: "alter_retention_policy", name, db, rp: policyOptions(r, ALTER_OPTIONS) };
+      return { kind: "alter_retention_policy", name, db, rp: alterOptions(r) };
     }
+    case "EXPLAIN":
+    case "GRANT":
+    case "REVOKE":
     case "SET":
     case "KILL":
       return unsupported(r, t.start);
@@ -438,7 +445,7 @@ function create(r: TokenReader, start: number): ParsedStatement {
   if (t.kind === "DATABASE") {
     const name = r.ident();
     if (!r.accept("WITH")) return { kind: "create_database", name };
-    return { kind: "create_database", name, rp: policyOptions(r, WITH_OPTIONS) };
+    return { kind: "create_database", name, rp: withOptions(r) };
   }
   if (t.kind === "RETENTION") {
     r.expect("POLICY");
@@ -450,10 +457,7 @@ function create(r: TokenReader, start: number): ParsedStatement {
     r.expect("REPLICATION");
     const replicaN = replication(r);
     const rp: RetentionPolicyOptions = { durationNs, replicaN };
-    if (r.accept("SHARD")) {
-      expectKeyword(r, "DURATION");
-      rp.shardDurationNs = policyDuration(r);
-    }
+    if (r.accept("SHARD")) rp.shardDurationNs = shardDuration(r, false);
     if (r.accept("DEFAULT")) rp.makeDefault = true;
     return { kind: "create_retention_policy", name, db, rp };
   }
@@ -488,65 +492,6 @@ function drop(r: TokenReader, start: number): ParsedStatement {
     default:
       r.fail(t, "CONTINUOUS, DATABASE, MEASUREMENT, RETENTION, SERIES, SHARD, SUBSCRIPTION, USER");
   }
-}
-
-/** The options CREATE DATABASE ... WITH takes, in influxd's error order. */
-const WITH_OPTIONS = ["DURATION", "NAME", "REPLICATION", "SHARD"] as const;
-/** The options ALTER RETENTION POLICY takes, in influxd's error order. */
-const ALTER_OPTIONS = ["DURATION", "REPLICATION", "SHARD", "DEFAULT"] as const;
-
-/** One or more of `allowed`, in any order (influxd's loop); fails listing them when none is given. */
-function policyOptions(r: TokenReader, allowed: readonly string[]): RetentionPolicyOptions {
-  const rp: RetentionPolicyOptions = {};
-  let found = false;
-  for (;;) {
-    const t = r.scan();
-    // A duration literal also has kind DURATION; the keyword's literal text is empty.
-    const kind = t.kind === "DURATION" && t.lit !== "" ? "" : t.kind;
-    if (!allowed.includes(kind)) {
-      if (!found) r.fail(t, allowed.join(", "));
-      r.unscan(t);
-      return rp;
-    }
-    found = true;
-    if (kind === "DURATION") rp.durationNs = policyDuration(r);
-    else if (kind === "REPLICATION") rp.replicaN = replication(r);
-    else if (kind === "SHARD") {
-      expectKeyword(r, "DURATION");
-      rp.shardDurationNs = policyDuration(r);
-    } else if (kind === "NAME") rp.name = r.ident();
-    else rp.makeDefault = true;
-  }
-}
-
-/** The keyword `kind` (not a literal that shares its token kind, like a duration). */
-function expectKeyword(r: TokenReader, kind: string): void {
-  const t = r.scan();
-  if (t.kind !== kind || t.lit !== "") r.fail(t, kind);
-}
-
-/** A retention duration: a duration literal or INF (0). */
-function policyDuration(r: TokenReader): number {
-  const t = r.scan();
-  if (t.kind === "INF") return 0;
-  if (t.kind !== "DURATION" || t.lit === "") r.fail(t, "duration");
-  let ns: bigint;
-  try {
-    ns = parseDuration(t.lit);
-  } catch {
-    parseError(`invalid duration at line ${t.line}, char ${t.char}`);
-  }
-  return Number(ns);
-}
-
-/** REPLICATION's integer, 1 to 2^31 − 1 as influxd checks it. */
-function replication(r: TokenReader): number {
-  const t = r.scan();
-  if (t.kind !== "INTEGER") r.fail(t, "integer");
-  const n = Number(t.lit);
-  if (!(n >= 1 && n <= 2147483647))
-    parseError(`invalid value ${t.lit}: must be 1 <= n <= 2147483647 at line ${t.line}, char ${t.char}`);
-  return n;
 }
 
 function deleteStatement(r: TokenReader): Statement {

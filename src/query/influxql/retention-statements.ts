@@ -34,7 +34,13 @@ export async function createDatabaseWith(
     return;
   }
   await store.createDatabase(db);
-  await store.setRetentionPolicy(db, policy);
+  try {
+    await store.setRetentionPolicy(db, policy);
+  } catch (error) {
+    // The statement failed: leave no database behind (influxd creates the database and its policy in one step).
+    await store.dropDatabase(db).catch(() => undefined); // the policy error is the one to report
+    throw error;
+  }
 }
 
 /**

@@ -81,6 +81,7 @@ describe("loadServerConfig", () => {
     assert.equal(loadServerConfig({ flags: { retention: "30d" } }).retention, 30 * DAY_NS);
     assert.equal(loadServerConfig({ env: { STRATA_RETENTION: "1h30m" } }).retention, 5_400_000_000_000);
     assert.equal(loadServerConfig({ flags: { retention: "INF" } }).retention, 0);
+    assert.equal(loadServerConfig({ flags: { retention: "52w" } }).retention, 364 * DAY_NS);
     assert.equal(engineOptions(loadServerConfig({ flags: { retention: "2w" } })).defaultRetentionNs, 14 * DAY_NS);
     for (const bad of ["30 days", "-1h", "1.5h"]) {
       assert.throws(() => loadServerConfig({ flags: { retention: bad } }), isBadConfig, bad);

@@ -127,7 +127,8 @@ function set(config: ServerConfig, spec: SettingSpec, raw: unknown, source: stri
           if (!isTsdbError(error)) throw error;
         }
       }
-      if (!Number.isSafeInteger(n) || n < 0) fail("a duration (e.g. 30d, 12h, 90m; 0 for none)");
+      // Whole ns beyond 2^53 (104 days) stay whole as doubles; storage uses them as BigInt.
+      if (!Number.isInteger(n) || n < 0 || n >= 2 ** 63) fail("a duration (e.g. 30d, 12h, 90m; 0 for none)");
       record[spec.key] = n;
       return;
     }

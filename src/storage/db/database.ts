@@ -385,7 +385,8 @@ export class Database implements HeadMemoryUser {
       ["duration", policy.durationNs],
       ["shard duration", policy.shardDurationNs],
     ] as const) {
-      if (!Number.isSafeInteger(value) || value < 0)
+      // Durations beyond 2^53 ns (104 days) are doubles that are still whole; they are used as BigInt(value).
+      if (!Number.isInteger(value) || value < 0 || value >= 2 ** 63)
         throw new InvalidError("STORAGE_BAD_RETENTION", `retention ${key} ${value} must be a whole number of ns ≥ 0`);
     }
     if (policy.name === "") throw new InvalidError("STORAGE_BAD_RETENTION", "retention policy name is empty");

@@ -55,6 +55,11 @@ export interface EngineOptions {
   maxQuerySeries?: number;
   /** Time limit of a single query in ms (default 60,000); checked between series. */
   queryTimeoutMs?: number;
+  /**
+   * Rollups (default true): per-hour and per-day rows of numeric fields kept in `<db>/rollups/` and read by
+   * qualifying aggregate queries (docs/rfc/0009-rollups.md); false keeps none and answers every query from raw data.
+   */
+  rollups?: boolean;
   /** Time source; tests inject a fake one. */
   clock?: Clock;
 }
@@ -87,6 +92,7 @@ export function resolveOptions(options: EngineOptions = {}): ResolvedOptions {
     blockCacheBytes: options.blockCacheBytes ?? DEFAULT_BLOCK_CACHE_BYTES,
     defaultRetentionNs: options.defaultRetentionNs ?? 0,
     compaction: options.compaction ?? true,
+    rollups: options.rollups ?? true,
     compactionWorker: options.compactionWorker ?? true,
     compactionFanIn: options.compactionFanIn ?? 4,
     compactionSettleMs: options.compactionSettleMs ?? 60 * 60 * 1000,
@@ -109,7 +115,11 @@ export function resolveOptions(options: EngineOptions = {}): ResolvedOptions {
   }
   if (!Number.isFinite(resolved.blockCacheBytes) || resolved.blockCacheBytes < 0)
     bad("blockCacheBytes", `${resolved.blockCacheBytes} must be a non-negative number`);
-  if (!Number.isSafeInteger(resolved.defaultRetentionNs) || resolved.defaultRetentionNs < 0)
+  if (
+    !Number.isInteger(resolved.defaultRetentionNs) ||
+    resolved.defaultRetentionNs < 0 ||
+    resolved.defaultRetentionNs >= 2 ** 63
+  )
     bad("defaultRetentionNs", `${resolved.defaultRetentionNs} must be a whole number of ns ≥ 0`);
   if (!Number.isInteger(resolved.compactionFanIn) || resolved.compactionFanIn < 2)
     bad("compactionFanIn", `${resolved.compactionFanIn} must be an integer of at least 2`);
